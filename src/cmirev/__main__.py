@@ -1,0 +1,5 @@
+"""``python -m cmirev``."""
+
+from cmirev.cli import main
+
+raise SystemExit(main())

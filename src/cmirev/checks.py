@@ -1,0 +1,172 @@
+"""The rules a unit must follow: its schema (through Pydantic) and the rules types cannot say.
+
+Each function returns problems located by file, line and field path; none raises for bad
+content.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cmirev.errors import Problem
+from cmirev.loader import field_path, locate
+from cmirev.models import SECTION_FIELDS, Criterion, Fact, Item, KeyTerm, Unit
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from pydantic import TypeAdapter
+
+UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ITEM_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+
+_FRIENDLY = {
+    "missing": "required field is missing",
+    "missing_keyword_only_argument": "required field is missing",
+    "string_type": "should be text",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "tuple_type": "should be a list",
+    "dataclass_type": "should be a mapping of fields",
+    "dataclass_args_type": "should be a mapping of fields",
+}
+
+
+@cache
+def _adapter() -> TypeAdapter[Unit]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Unit)
+
+
+@cache
+def _all_field_names() -> tuple[str, ...]:
+    from cmirev import models
+
+    names: set[str] = set()
+    for obj in vars(models).values():
+        if dataclasses.is_dataclass(obj):
+            names.update(f.name for f in dataclasses.fields(obj))
+    return tuple(sorted(names))
+
+
+def validate_unit(path: str, data: dict[str, Any], root: Any) -> tuple[Unit | None, list[Problem]]:
+    """Validate parsed data against the schema: the unit, or every schema problem."""
+    from pydantic import ValidationError
+
+    try:
+        return _adapter().validate_python(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            message = _FRIENDLY.get(error["type"], error["msg"].lower() if error["msg"] else "")
+            if error["type"] == "unexpected_keyword_argument" and loc:
+                message = f"unknown field '{loc[-1]}'"
+                close = difflib.get_close_matches(str(loc[-1]), _all_field_names(), n=1)
+                if close:
+                    message += f" (did you mean '{close[0]}'?)"
+            problems.append(Problem(path, locate(root, loc), field_path(loc), message))
+        return None, problems
+
+
+def check_unit(path: str, unit: Unit, root: Any) -> list[Problem]:
+    """Rules within one unit: ids, links to outcomes, texts, figures, steps."""
+    problems: list[Problem] = []
+
+    def report(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(path, locate(root, loc), field_path(loc), message))
+
+    if not UNIT_ID.match(unit.id):
+        report(("id",), f"'{unit.id}' is not a unit id: use lower-case words joined by '-'")
+    stem = Path(path).stem
+    if unit.id != stem:
+        report(("id",), f"unit id '{unit.id}' does not match the file name '{stem}'")
+    for name in ("title", "qualification", "synopsis", "overview"):
+        if not getattr(unit, name).strip():
+            report((name,), "must not be empty")
+
+    outcome_ids = {lo.id for lo in unit.learning_outcomes}
+    seen: dict[str, str] = {}
+    for section in SECTION_FIELDS:
+        for index, item in enumerate(unit.section(section)):
+            at = (section, index)
+            if not ITEM_ID.match(item.id):
+                report((*at, "id"), f"'{item.id}' is not an id: use letters, digits and '-'")
+            if item.id in seen:
+                report((*at, "id"), f"duplicate id '{item.id}' (also in {seen[item.id]})")
+            seen.setdefault(item.id, f"{section}[{index}]")
+            for j, ref in enumerate(item.outcomes):
+                if ref not in outcome_ids:
+                    known = ", ".join(sorted(outcome_ids)) or "none"
+                    report((*at, "outcomes", j), f"no learning outcome '{ref}' (known: {known})")
+            for j, ref in enumerate(item.same_as):
+                if ref == f"{unit.id}/{item.id}":
+                    report((*at, "same_as", j), "an item cannot be the same as itself")
+                elif ref.count("/") != 1:
+                    report((*at, "same_as", j), f"'{ref}' is not a global id 'unit-id/item-id'")
+            _check_texts(item, at, report)
+            if isinstance(item, Criterion) and not item.outcomes:
+                report((*at, "outcomes"), "a criterion must name the outcome(s) it evidences")
+            if isinstance(item, Fact) and item.figure and item.figure not in item.statement:
+                report((*at, "figure"), f"'{item.figure}' does not appear in the statement")
+            if isinstance(item, KeyTerm) and len(item.steps) == 1:
+                report((*at, "steps"), "ordered steps need at least two entries")
+    return problems
+
+
+def _check_texts(item: Item, at: tuple[str | int, ...], report: Any) -> None:
+    for f in dataclasses.fields(item):
+        value = getattr(item, f.name)
+        if isinstance(value, str) and not value.strip():
+            report((*at, f.name), "must not be empty")
+        elif isinstance(value, tuple):
+            for j, entry in enumerate(value):
+                if isinstance(entry, str) and not entry.strip():
+                    report((*at, f.name, j), "must not be empty")
+
+
+def check_catalog(
+    loaded: Sequence[tuple[Path, Unit, Any]], context: Sequence[tuple[Path, Unit, Any]] = ()
+) -> list[Problem]:
+    """Rules across units: unit ids unique, ``same_as`` pointing at items that exist.
+
+    Only problems in ``loaded`` are reported; ``context`` units count as existing.
+    """
+    problems: list[Problem] = []
+    owner: dict[str, Path] = {}
+    for path, unit, _ in context:
+        owner.setdefault(unit.id, path)
+    for path, unit, root in loaded:
+        if unit.id in owner:
+            msg = f"unit id '{unit.id}' is also used by {owner[unit.id]}: unit ids must be unique"
+            problems.append(Problem(str(path), locate(root, ("id",)), "id", msg))
+        else:
+            owner[unit.id] = path
+    known = {
+        f"{unit.id}/{item.id}" for _, unit, _ in (*loaded, *context) for _, item in unit.items()
+    }
+    unit_ids = {unit.id for _, unit, _ in (*loaded, *context)}
+    for path, unit, root in loaded:
+        for section in SECTION_FIELDS:
+            for index, item in enumerate(unit.section(section)):
+                for j, ref in enumerate(item.same_as):
+                    if ref.count("/") == 1 and ref not in known:
+                        loc = (section, index, "same_as", j)
+                        target_unit = ref.split("/", 1)[0]
+                        if target_unit not in unit_ids:
+                            message = f"no unit '{target_unit}' is loaded (in '{ref}')"
+                        else:
+                            in_unit = [k for k in known if k.startswith(f"{target_unit}/")]
+                            close = difflib.get_close_matches(ref, in_unit, n=1)
+                            hint = f" (did you mean '{close[0]}'?)" if close else ""
+                            message = f"no item '{ref}'{hint}"
+                        problems.append(
+                            Problem(str(path), locate(root, loc), field_path(loc), message)
+                        )
+    return problems

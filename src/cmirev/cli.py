@@ -1,0 +1,203 @@
+"""The ``cmirev`` command line: parse, call the library, render.
+
+Expected failures are :class:`~cmirev.errors.CmirevError`; they are caught in one place
+(:class:`_Group`) and become ``Error: ...`` lines on stderr with exit 1 (content or store) or 2
+(usage). Ctrl-C exits 130.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cmirev import __version__
+from cmirev.errors import CmirevError, ContentError
+
+
+class _Group(TyperGroup):
+    """Turns every CmirevError into an error line and an exit code, once, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from cmirev import render
+
+        try:
+            return super().invoke(ctx)
+        except ContentError as exc:
+            for line in exc.lines():
+                render.error(line)
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except CmirevError as exc:
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("\nInterrupted.\n")
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Revise the CMI Level 6 Award in Public Service Leadership in a terminal.\n\n"
+    "Example: cmirev show misconceptions",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cmirev {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
+
+    Example: cmirev show misconceptions
+    """
+
+
+@app.command()
+def units(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the units with how many items each section holds.
+
+    Example: cmirev units
+    """
+    from cmirev import content, render
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    if as_json:
+        render.print_json(
+            [
+                {
+                    "id": u.id,
+                    "title": u.title,
+                    "path": catalog.paths.get(u.id),
+                    "counts": content.counts(u),
+                }
+                for u in catalog.units
+            ]
+        )
+        return
+    render.units_view(render.make_out(), catalog)
+
+
+@app.command()
+def show(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="SECTION|UNIT",
+            help="A section (concepts, outcomes, criteria, guidance, mistakes, misconceptions, "
+            "prerequisites, terms, readings) or a unit id.",
+            show_default=False,
+        ),
+    ],
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", "-s", metavar="TEXT", help="Only items containing every word of TEXT."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print one section across units, or a whole unit as a revision sheet.
+
+    Examples: cmirev show misconceptions; cmirev show terms --search kotter;
+    cmirev show public-services-leadership
+    """
+    from cmirev import content, render
+    from cmirev.loader import load_catalog
+    from cmirev.models import SECTION_FIELDS
+
+    catalog = load_catalog()
+    section, whole_unit = content.resolve_target(catalog, target)
+    chosen = [whole_unit] if whole_unit else content.resolve_units(catalog, unit)
+    sections = [section] if section else list(SECTION_FIELDS)
+    found = content.entries(catalog, chosen, sections, search)
+    if as_json:
+        render.print_json([e.record() for e in found])
+        return
+    out = render.make_out()
+    if not found:
+        out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
+    elif whole_unit:
+        render.unit_view(out, whole_unit, found, show_intro=not search)
+    else:
+        render.section_view(out, found, section)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Unit files or folders (default: every unit cmirev loads).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Check unit files and report every problem as path:line: field: message.
+
+    Exit 0 when every file is valid, 1 otherwise. Examples: cmirev validate;
+    cmirev validate my-units/
+    """
+    from cmirev import render
+    from cmirev.loader import build_catalog
+    from cmirev.paths import unit_dirs
+
+    defaults = unit_dirs()
+    catalog, problems = build_catalog(paths or defaults, context=defaults if paths else ())
+    if problems:
+        raise ContentError(problems)
+    items = sum(len(u.items()) for u in catalog.units)
+    files = len(catalog.units)
+    render.make_out().text(
+        f"OK: {files} unit file{'s' * (files != 1)}, {items} items, no problems."
+    )
+
+
+def main() -> int:
+    """The console entry point."""
+    try:
+        result = app(standalone_mode=False)
+    except typer.Exit as exc:  # pragma: no cover - defensive: standalone_mode returns the code
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("\nInterrupted.\n")
+        return 130
+    except BrokenPipeError:
+        import os
+
+        # The reader went away (``cmirev show ... | head``): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # click's usage errors carry their own exit code
+        show = getattr(exc, "show", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
+        raise
+    return result if isinstance(result, int) else 0

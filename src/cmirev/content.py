@@ -1,0 +1,121 @@
+"""Questions the commands ask of the loaded content: which section, which units, what matches.
+
+Pure functions over a :class:`~cmirev.models.Catalog`; the CLI calls them and renders the result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from cmirev.errors import UsageError
+from cmirev.models import SECTIONS, Catalog, Item, Unit
+
+# What a user may type for each section: its name, the field name with dashes, and a few
+# natural alternatives.
+SECTION_NAMES: dict[str, str] = {}
+for _field, (_name, _label) in SECTIONS.items():
+    SECTION_NAMES[_name] = _field
+    SECTION_NAMES[_field.replace("_", "-")] = _field
+SECTION_NAMES.update(
+    {"facts": "facts", "key-terms": "key_terms", "tips": "guidance", "myths": "misconceptions"}
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of one unit, with the units that state the same idea."""
+
+    unit: Unit
+    section: str
+    item: Item
+    shared_with: tuple[str, ...]
+
+    @property
+    def global_id(self) -> str:
+        return f"{self.unit.id}/{self.item.id}"
+
+    def record(self) -> dict[str, Any]:
+        """The entry as JSON-ready data."""
+        data = dataclasses.asdict(self.item)
+        return {
+            "unit": self.unit.id,
+            "section": SECTIONS[self.section][0],
+            "kind": self.item.kind,
+            "global_id": self.global_id,
+            **data,
+            "shared_with": list(self.shared_with),
+        }
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def resolve_units(catalog: Catalog, unit_ids: list[str] | None) -> list[Unit]:
+    """The units named (all when none are), or a UsageError with a suggestion."""
+    if not unit_ids:
+        return list(catalog.units)
+    known = [u.id for u in catalog.units]
+    chosen: list[Unit] = []
+    for uid in unit_ids:
+        unit = catalog.get(uid)
+        if unit is None:
+            raise UsageError(
+                f"unknown unit '{uid}'{_did_you_mean(uid, known)} (see 'cmirev units')"
+            )
+        if unit not in chosen:
+            chosen.append(unit)
+    return chosen
+
+
+def resolve_target(catalog: Catalog, target: str) -> tuple[str, Unit | None]:
+    """``cmirev show TARGET``: ('section', None) for a section, ('', unit) for a unit."""
+    key = target.strip().lower()
+    if key in SECTION_NAMES:
+        return SECTION_NAMES[key], None
+    unit = catalog.get(key)
+    if unit is not None:
+        return "", unit
+    choices = [name for name, _ in SECTIONS.values()] + [u.id for u in catalog.units]
+    raise UsageError(
+        f"unknown section or unit '{target}'{_did_you_mean(key, choices)} "
+        f"(sections: {', '.join(name for name, _ in SECTIONS.values())}; units: see 'cmirev units')"
+    )
+
+
+def matches(item: Item, search: str | None) -> bool:
+    """True when every word of ``search`` appears in the item (case-insensitive)."""
+    if not search:
+        return True
+    text = item.search_text()
+    return all(word in text for word in search.lower().split())
+
+
+def entries(
+    catalog: Catalog, units: list[Unit], sections: list[str], search: str | None = None
+) -> list[Entry]:
+    """The items of these sections in these units that match the search, unit by unit."""
+    siblings = catalog.siblings()
+    found: list[Entry] = []
+    for unit in units:
+        for section in sections:
+            for item in unit.section(section):
+                if not matches(item, search):
+                    continue
+                gid = f"{unit.id}/{item.id}"
+                others = sorted(
+                    {g.split("/", 1)[0] for g in siblings.get(gid, frozenset()) if g != gid}
+                )
+                found.append(Entry(unit, section, item, tuple(others)))
+    return found
+
+
+def counts(unit: Unit) -> dict[str, int]:
+    """Items per section of one unit, by section name, with the total."""
+    per = {name: len(unit.section(field)) for field, (name, _) in SECTIONS.items()}
+    per["total"] = sum(per.values())
+    return per

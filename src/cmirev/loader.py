@@ -1,0 +1,265 @@
+"""Find unit files, parse them safely, validate them and report every problem at once.
+
+Parsing uses PyYAML's safe loader (the C one where it is built), keeping the node tree so that
+every problem, whether from the YAML parser, the schema or a cross-reference, can name the file
+and line it is on. Nothing here prints: problems are collected and raised as one
+:class:`~cmirev.errors.ContentError`.
+
+Validated catalogs are cached (pickled, keyed on the files' paths, sizes and modification
+times and on cmirev's version) so that the commands that only read content do not pay for
+Pydantic and YAML at every start. ``cmirev validate`` never uses the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cmirev import __version__
+from cmirev.errors import ContentError, Problem
+from cmirev.models import Catalog, Unit
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import yaml
+
+UNIT_SUFFIXES = (".yaml", ".yml")
+# A file whose node tree, with aliases expanded, is larger than this is refused: it is either
+# not a unit file or a "billion laughs" document built to exhaust memory.
+MAX_NODES = 500_000
+
+
+def unit_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The unit files in these files and folders (folders are not searched recursively)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in UNIT_SUFFIXES)
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), None, "", "no such file or folder"))
+    return files, problems
+
+
+def parse_file(path: Path) -> tuple[Any, yaml.Node | None, list[Problem]]:
+    """Parse one YAML file: (data, root node, problems). Data is None when it cannot be used."""
+    import yaml
+
+    loader_class: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, None, [Problem(name, None, "", f"not UTF-8 text (byte {exc.start})")]
+    except OSError as exc:
+        return None, None, [Problem(name, None, "", f"cannot read: {exc.strerror or exc}")]
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return (
+                None,
+                None,
+                [Problem(name, None, "", "the file is empty: a unit needs id, title...")],
+            )
+        problems = _check_tree(name, node)
+        if problems:
+            return None, node, problems
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        return None, None, [_yaml_problem(name, exc)]
+    except yaml.YAMLError as exc:
+        return None, None, [Problem(name, None, "", f"YAML error: {exc}")]
+    except RecursionError:
+        return None, None, [Problem(name, None, "", "YAML nested too deeply")]
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        line = node.start_mark.line + 1
+        return None, node, [Problem(name, line, "", f"a unit file must be a mapping, not {kind}")]
+    return data, node, []
+
+
+def _yaml_problem(name: str, exc: Any) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+    return Problem(name, line, "", f"YAML syntax error: {what or exc}")
+
+
+def _check_tree(name: str, root: yaml.Node) -> list[Problem]:
+    """Duplicate keys, recursive aliases and alias bombs, found before construction."""
+    import yaml
+
+    problems: list[Problem] = []
+    seen = 0
+    stack: list[tuple[yaml.Node, frozenset[int]]] = [(root, frozenset())]
+    while stack:
+        node, ancestors = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            return [Problem(name, None, "", f"more than {MAX_NODES:,} YAML nodes: refused")]
+        if id(node) in ancestors:
+            line = node.start_mark.line + 1
+            return [Problem(name, line, "", "recursive YAML alias: refused")]
+        if isinstance(node, yaml.MappingNode):
+            inner = ancestors | {id(node)}
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys:
+                        msg = f"duplicate key '{key.value}'"
+                        problems.append(Problem(name, key.start_mark.line + 1, "", msg))
+                    keys.add(key.value)
+                stack.append((key, inner))
+                stack.append((value, inner))
+        elif isinstance(node, yaml.SequenceNode):
+            inner = ancestors | {id(node)}
+            stack.extend((child, inner) for child in node.value)
+    return problems
+
+
+def locate(root: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
+    """The line (from 1) of the node at ``loc`` or of the nearest enclosing node found."""
+    import yaml
+
+    if root is None:
+        return None
+    node = root
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next((kv for kv in node.value if kv[0].value == part), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """``('misconceptions', 3, 'claim')`` -> ``misconceptions[3].claim``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def load_units(paths: Iterable[Path]) -> tuple[list[tuple[Path, Unit, Any]], list[Problem]]:
+    """Parse and validate each unit file on its own: (path, unit, root node) and problems."""
+    from cmirev.checks import check_unit, validate_unit
+
+    files, problems = unit_files(paths)
+    loaded: list[tuple[Path, Unit, Any]] = []
+    for path in files:
+        data, root, found = parse_file(path)
+        if data is None:
+            problems.extend(found)
+            continue
+        unit, found = validate_unit(str(path), data, root)
+        problems.extend(found)
+        if unit is not None:
+            found = check_unit(str(path), unit, root)
+            problems.extend(found)
+            loaded.append((path, unit, root))
+    return loaded, problems
+
+
+def build_catalog(
+    paths: Iterable[Path], context: Iterable[Path] = ()
+) -> tuple[Catalog, list[Problem]]:
+    """Load, validate and cross-check the units in ``paths``.
+
+    Units in ``context`` (already-installed units, say) are loaded too, so that references to
+    them resolve, but only problems in ``paths`` are reported.
+    """
+    from cmirev.checks import check_catalog
+
+    loaded, problems = load_units(paths)
+    wanted = {p.resolve() for p, _, _ in loaded} | {Path(p.path).resolve() for p in problems}
+    context_loaded, _ = load_units(context)
+    extra = [entry for entry in context_loaded if entry[0].resolve() not in wanted]
+    problems.extend(check_catalog(loaded, extra))
+    catalog = Catalog(
+        units=tuple(unit for _, unit, _ in loaded),
+        paths={unit.id: str(path) for path, unit, _ in loaded},
+    )
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    return catalog, problems
+
+
+def _cache_key(files: list[Path]) -> tuple[object, ...]:
+    import cmirev.models
+
+    stamps = []
+    for path in [Path(cmirev.models.__file__), *files]:
+        st = path.stat()
+        stamps.append((str(path), st.st_mtime_ns, st.st_size))
+    return (__version__, sys.version_info[:2], tuple(stamps))
+
+
+def load_catalog(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) -> Catalog:
+    """Every unit cmirev would load (built-in and ``CMIREV_UNITS``), validated.
+
+    Raises ContentError listing every problem when any file is unusable.
+    """
+    from cmirev import paths as cmirev_paths
+
+    if dirs is None:
+        dirs = cmirev_paths.unit_dirs()
+    missing = [d for d in dirs if not d.is_dir()]
+    if missing:
+        raise ContentError(
+            [
+                Problem(str(d), None, "", "unit folder not found (check CMIREV_UNITS)")
+                for d in missing
+            ]
+        )
+    files, _ = unit_files(dirs)
+    if not files:
+        raise ContentError([Problem(str(dirs[0]), None, "", "no unit files (*.yaml) found")])
+    cache_file = cmirev_paths.cache_dir() / "catalog.pickle"
+    key = _cache_key(files) if use_cache else None
+    if key is not None:
+        cached = _read_cache(cache_file, key)
+        if cached is not None:
+            return cached
+    catalog, problems = build_catalog(dirs)
+    if problems:
+        raise ContentError(problems)
+    if key is not None:
+        _write_cache(cache_file, key, catalog)
+    return catalog
+
+
+def _read_cache(cache_file: Path, key: tuple[object, ...]) -> Catalog | None:
+    try:
+        with cache_file.open("rb") as fh:
+            stored_key, catalog = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - any unreadable cache is just a miss
+        return None
+    return catalog if stored_key == key and isinstance(catalog, Catalog) else None
+
+
+def _write_cache(cache_file: Path, key: tuple[object, ...], catalog: Catalog) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # the cache is only a speed-up; a read-only home still works

@@ -1,0 +1,297 @@
+"""Content models: a unit and every kind of item it holds.
+
+The models are frozen standard-library dataclasses. Pydantic validates them (see
+``cmirev.validate``), but importing this module does not import Pydantic, so a command that
+reads already-validated content from the cache starts quickly. Models never hold review
+state: that lives in the store, keyed by an item's global id (``unit-id/item-id``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Final
+
+# Pydantic reads this on each dataclass: unknown fields are errors.
+_STRICT: Final = {"extra": "forbid"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """Where an item came from: a seed document, a section of it and a position in it.
+
+    ``position`` counts the section's bullets from 1; learning outcomes that the seed glues
+    into one bullet count after splitting. ``seed`` defaults to the unit's own seed.
+    """
+
+    __pydantic_config__: ClassVar = _STRICT
+
+    section: str
+    position: int | None = None
+    seed: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """Fields every item shares."""
+
+    __pydantic_config__: ClassVar = _STRICT
+    kind: ClassVar[str] = "item"
+
+    id: str
+    outcomes: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()
+    source: Source | None = None
+
+    @property
+    def heading(self) -> str:
+        """A short line naming the item (a term, a claim, an id)."""
+        return self.id
+
+    @property
+    def body(self) -> str:
+        """The item's main text."""
+        raise NotImplementedError
+
+    def search_text(self) -> str:
+        """Everything a search should look at, lower-cased."""
+        return f"{self.id}\n{self.heading}\n{self.body}".lower()
+
+
+@dataclass(frozen=True, kw_only=True)
+class LearningOutcome(Item):
+    """What a learner must know or be able to do (LO1, LO2...)."""
+
+    kind: ClassVar[str] = "outcome"
+    text: str
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Concept(Item):
+    """A key concept of the unit: a term and what it means."""
+
+    kind: ClassVar[str] = "concept"
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return self.term
+
+    @property
+    def body(self) -> str:
+        return self.definition
+
+
+@dataclass(frozen=True, kw_only=True)
+class Criterion(Item):
+    """An assessment criterion: what an assessor credits, linked to the outcomes it evidences."""
+
+    kind: ClassVar[str] = "criterion"
+    text: str
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Guidance(Item):
+    """A tip for writing the assignment well."""
+
+    kind: ClassVar[str] = "guidance"
+    text: str
+
+    @property
+    def heading(self) -> str:
+        return self.text
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mistake(Item):
+    """A common mistake learners make in their assignments."""
+
+    kind: ClassVar[str] = "mistake"
+    text: str
+
+    @property
+    def heading(self) -> str:
+        return self.text
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Misconception(Item):
+    """A belief that is wrong, with its correction."""
+
+    kind: ClassVar[str] = "misconception"
+    claim: str
+    correction: str
+
+    @property
+    def heading(self) -> str:
+        return self.claim
+
+    @property
+    def body(self) -> str:
+        return self.correction
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prerequisite(Item):
+    """Prior knowledge or experience that helps before starting the unit."""
+
+    kind: ClassVar[str] = "prerequisite"
+    text: str
+
+    @property
+    def heading(self) -> str:
+        return self.text
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyTerm(Item):
+    """A model, tool or term the unit names, defined; ``steps`` when it has an order."""
+
+    kind: ClassVar[str] = "term"
+    term: str
+    definition: str
+    steps: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    attribution: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.term
+
+    @property
+    def body(self) -> str:
+        return self.definition
+
+    def search_text(self) -> str:
+        extra = "\n".join((*self.steps, *self.aliases, self.attribution or ""))
+        return f"{super().search_text()}\n{extra.lower()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact(Item):
+    """A fact from the readings, with its figure (if any) and who it comes from."""
+
+    kind: ClassVar[str] = "fact"
+    statement: str
+    attribution: str
+    figure: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.statement
+
+    @property
+    def body(self) -> str:
+        return self.statement
+
+    def search_text(self) -> str:
+        return f"{super().search_text()}\n{self.attribution.lower()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unit:
+    """One unit file: its description and every item, section by section."""
+
+    __pydantic_config__: ClassVar = _STRICT
+
+    id: str
+    title: str
+    qualification: str
+    synopsis: str
+    overview: str
+    seed: str | None = None
+    learning_outcomes: tuple[LearningOutcome, ...] = ()
+    concepts: tuple[Concept, ...] = ()
+    assessment_criteria: tuple[Criterion, ...] = ()
+    guidance: tuple[Guidance, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    prerequisites: tuple[Prerequisite, ...] = ()
+    key_terms: tuple[KeyTerm, ...] = ()
+    facts: tuple[Fact, ...] = ()
+
+    def section(self, name: str) -> tuple[Item, ...]:
+        """The items of one section, by its field name (``misconceptions``...)."""
+        items: tuple[Item, ...] = getattr(self, name)
+        return items
+
+    def items(self) -> list[tuple[str, Item]]:
+        """Every item with the name of its section, in file order."""
+        return [(name, item) for name in SECTION_FIELDS for item in self.section(name)]
+
+
+# Section field names in the order a revision sheet shows them, with the name a user types
+# (``cmirev show misconceptions``) and the heading shown.
+SECTIONS: Final = {
+    "learning_outcomes": ("outcomes", "Learning outcomes"),
+    "concepts": ("concepts", "Key concepts"),
+    "assessment_criteria": ("criteria", "Assessment criteria"),
+    "guidance": ("guidance", "Assignment guidance"),
+    "mistakes": ("mistakes", "Common mistakes"),
+    "misconceptions": ("misconceptions", "Misconceptions"),
+    "prerequisites": ("prerequisites", "Before you start"),
+    "key_terms": ("terms", "Key terms"),
+    "facts": ("readings", "Facts from the readings"),
+}
+SECTION_FIELDS: Final = tuple(SECTIONS)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every loaded unit, in load order, with where each came from."""
+
+    units: tuple[Unit, ...]
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def get(self, unit_id: str) -> Unit | None:
+        """The unit with this id, or None."""
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        return None
+
+    def siblings(self) -> dict[str, frozenset[str]]:
+        """Global id -> every global id stating the same idea (itself included).
+
+        ``same_as`` links are followed both ways and transitively, so marking an overlap
+        once, in either unit, is enough.
+        """
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for unit in self.units:
+            for _, item in unit.items():
+                gid = f"{unit.id}/{item.id}"
+                find(gid)
+                for other in item.same_as:
+                    parent[find(other)] = find(gid)
+        groups: dict[str, set[str]] = {}
+        for gid in parent:
+            groups.setdefault(find(gid), set()).add(gid)
+        return {gid: frozenset(members) for members in groups.values() for gid in members}

@@ -1,0 +1,54 @@
+"""Where cmirev finds its units and keeps its own files.
+
+- Built-in units ship inside the package (``cmirev/data/units`` in a wheel) or, in a source
+  checkout, in the repository's ``data/units``.
+- ``CMIREV_UNITS`` lists extra unit folders (``os.pathsep``-separated) loaded beside them.
+- ``CMIREV_HOME`` overrides the data directory (review store, settings, cache); without it
+  the platform's user data and cache directories are used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def builtin_units_dir() -> Path:
+    """The folder of units that ship with cmirev."""
+    packaged = _PACKAGE / "data" / "units"
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE.parent.parent / "data" / "units"
+
+
+def extra_units_dirs() -> list[Path]:
+    """Folders named in ``CMIREV_UNITS``, in order, empty entries ignored."""
+    raw = os.environ.get("CMIREV_UNITS", "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def unit_dirs() -> list[Path]:
+    """Every folder units are loaded from: built-in first, then ``CMIREV_UNITS``."""
+    return [builtin_units_dir(), *extra_units_dirs()]
+
+
+def home_dir() -> Path:
+    """cmirev's data directory: ``CMIREV_HOME`` or the platform's user data directory."""
+    env = os.environ.get("CMIREV_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # only when needed: it costs start-up time
+
+    return Path(platformdirs.user_data_dir("cmirev", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where validated content is cached: inside ``CMIREV_HOME`` when set."""
+    env = os.environ.get("CMIREV_HOME")
+    if env:
+        return Path(env).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("cmirev", appauthor=False))

@@ -1,0 +1,229 @@
+"""Everything cmirev shows. Rich in a terminal; plain text when output is piped or redirected.
+
+Views are written once against a small :class:`Out` interface. :class:`PlainOut` writes
+unwrapped lines (easy to grep and script, no colour) and imports nothing heavy; :class:`RichOut`
+uses Rich, which is only imported when standard output is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from cmirev.content import Entry, counts
+from cmirev.models import SECTIONS, Catalog, Fact, KeyTerm, Unit
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from rich.console import Console
+
+
+class Out(Protocol):
+    """The few shapes every view is made of."""
+
+    def title(self, text: str, subtitle: str = "") -> None: ...
+    def heading(self, text: str) -> None: ...
+    def text(self, text: str, *, dim: bool = False) -> None: ...
+    def entry(
+        self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
+    ) -> None: ...
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None: ...
+
+
+class PlainOut:
+    """Plain text, one line per field: for pipes, files and scripts."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self._started = False
+
+    def _line(self, text: str = "") -> None:
+        self.stream.write(text + "\n")
+
+    def title(self, text: str, subtitle: str = "") -> None:
+        if self._started:
+            self._line()
+        self._started = True
+        self._line(text)
+        self._line("=" * len(text))
+        if subtitle:
+            self._line(subtitle)
+
+    def heading(self, text: str) -> None:
+        self._line()
+        self._line(text)
+        self._line("-" * len(text))
+
+    def text(self, text: str, *, dim: bool = False) -> None:
+        self._line(text)
+
+    def entry(
+        self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
+    ) -> None:
+        suffix = f"  [{'; '.join(tags)}]" if tags else ""
+        self._line(f"* {head}{suffix}")
+        for label, value in lines:
+            self._line(f"    {label}: {value}" if label else f"    {value}")
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
+        for row in (headers, *rows):
+            cells = [
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=False))
+            ]
+            self._line("  ".join(cells).rstrip())
+
+
+class RichOut:
+    """Rich output for a terminal: colour (unless NO_COLOR), wrapping, tables."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        from rich.console import Console
+
+        self.console = console or Console(highlight=False)
+
+    def title(self, text: str, subtitle: str = "") -> None:
+        from rich.rule import Rule
+
+        self.console.print()
+        self.console.print(Rule(f"[bold]{_esc(text)}[/bold]", style="cyan"))
+        if subtitle:
+            self.console.print(_esc(subtitle), style="dim", justify="center")
+
+    def heading(self, text: str) -> None:
+        self.console.print()
+        self.console.print(f"[bold underline]{_esc(text)}[/]")
+
+    def text(self, text: str, *, dim: bool = False) -> None:
+        self.console.print(_esc(text), style="dim" if dim else "")
+
+    def entry(
+        self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
+    ) -> None:
+        from rich.padding import Padding
+
+        tag_text = "".join(f" [black on yellow] {_esc(t)} [/]" for t in tags)
+        self.console.print(f"[bold]•[/bold] [bold]{_esc(head)}[/bold]{tag_text}")
+        for label, value in lines:
+            shown = f"[cyan]{_esc(label)}:[/cyan] {_esc(value)}" if label else _esc(value)
+            self.console.print(Padding(shown, (0, 0, 0, 4)))
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        from rich.table import Table
+
+        table = Table(header_style="bold", box=None, pad_edge=False)
+        for i, head in enumerate(headers):
+            table.add_column(head, justify="left" if i == 0 else "right", no_wrap=i == 0)
+        for row in rows:
+            table.add_row(*[_esc(str(c)) for c in row])
+        self.console.print(table)
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+def make_out() -> Out:
+    """Rich when standard output is a terminal, plain text otherwise."""
+    if sys.stdout.isatty():
+        return RichOut()
+    return PlainOut()
+
+
+def error(message: str) -> None:
+    """One error line on stderr (red in a terminal unless NO_COLOR)."""
+    import os
+
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        sys.stderr.write(f"\x1b[31mError:\x1b[0m {message}\n")
+    else:
+        sys.stderr.write(f"Error: {message}\n")
+
+
+def print_json(data: Any) -> None:
+    """JSON on standard output, indented, UTF-8 as is."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# --- views ---------------------------------------------------------------------------------
+
+COUNT_HEADERS = ("LO", "concepts", "AC", "tips", "mistakes", "myths", "prereq", "terms", "facts")
+
+
+def units_view(out: Out, catalog: Catalog) -> None:
+    """The table of units and their item counts per section."""
+    rows = []
+    for unit in catalog.units:
+        c = counts(unit)
+        rows.append([unit.id, *(str(c[name]) for name, _ in SECTIONS.values()), str(c["total"])])
+    out.table(["unit", *COUNT_HEADERS, "total"], rows)
+    legend = "LO outcomes, AC assessment criteria, tips guidance, myths misconceptions"
+    out.text(f"\n{len(catalog.units)} units; {legend}. 'cmirev show UNIT' prints one.", dim=True)
+
+
+def _entry_lines(entry: Entry) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """The head, labelled lines and tags an item is shown with."""
+    item = entry.item
+    lines: list[tuple[str, str]] = []
+    head = item.heading
+    if entry.section == "misconceptions":
+        head = f"Myth: {item.heading}"
+        lines.append(("Correction", item.body))
+    elif entry.section in ("learning_outcomes", "assessment_criteria"):
+        head = f"{item.id}: {item.body}"
+    elif item.heading != item.body:
+        lines.append(("", item.body))
+    if isinstance(item, KeyTerm):
+        lines.extend((f"{n}", step) for n, step in enumerate(item.steps, 1))
+        if item.attribution:
+            lines.append(("Source", item.attribution))
+    if isinstance(item, Fact):
+        lines.append(("Who", item.attribution))
+    tags = []
+    if entry.section == "assessment_criteria":
+        tags.append("evidences " + ", ".join(item.outcomes))
+    elif item.outcomes:
+        tags.append(", ".join(item.outcomes))
+    if entry.shared_with:
+        tags.append("shared: also in " + ", ".join(entry.shared_with))
+    return head, lines, tags
+
+
+def section_view(out: Out, found: list[Entry], section: str) -> None:
+    """Items of one section, grouped by unit."""
+    label = SECTIONS[section][1]
+    current = None
+    for entry in found:
+        if entry.unit is not current:
+            current = entry.unit
+            out.title(f"{label}: {current.title}", current.id)
+        head, lines, tags = _entry_lines(entry)
+        out.entry(head, lines, tags)
+    shared = sum(1 for e in found if e.shared_with)
+    units = len({e.unit.id for e in found})
+    unit_word = "unit" if units == 1 else "units"
+    out.text(
+        f"\n{len(found)} shown from {units} {unit_word}; {shared} shared with another unit.",
+        dim=True,
+    )
+
+
+def unit_view(out: Out, unit: Unit, found: list[Entry], show_intro: bool = True) -> None:
+    """A whole unit as a revision sheet."""
+    out.title(unit.title, f"{unit.qualification} · {unit.id}")
+    if show_intro:
+        out.heading("Synopsis")
+        out.text(unit.synopsis.strip())
+        out.heading("Overview")
+        for para in unit.overview.strip().split("\n"):
+            if para.strip():
+                out.text(para.strip())
+    section = None
+    for entry in found:
+        if entry.section != section:
+            section = entry.section
+            out.heading(SECTIONS[section][1])
+        head, lines, tags = _entry_lines(entry)
+        out.entry(head, lines, tags)

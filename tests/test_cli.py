@@ -1,0 +1,230 @@
+"""The command line as a user drives it: output, exit codes and error lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from cmirev.cli import app
+
+from .conftest import FIXTURES, REPO
+
+BUILTIN = [
+    "public-services-leadership",
+    "collaborative-public-services-project",
+    "planning-to-meet-public-services-customer-requirements",
+    "leadership-in-practice",
+]
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    """Run cmirev with these arguments: (exit code, stdout, stderr)."""
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version(runner: CliRunner) -> None:
+    """--version prints the package version."""
+    code, out, _ = run(runner, "--version")
+    assert code == 0
+    assert re.fullmatch(r"cmirev \d+\.\d+\.\d+\n", out)
+
+
+def test_units_table_lists_every_builtin_unit_with_counts(runner: CliRunner) -> None:
+    """`cmirev units` shows each built-in unit with its section counts and total."""
+    code, out, _ = run(runner, "units")
+    assert code == 0
+    for unit_id in BUILTIN:
+        assert unit_id in out
+    header = out.splitlines()[0].split()
+    assert header[:3] == ["unit", "LO", "concepts"]
+    assert header[-1] == "total"
+
+
+def test_units_json_counts_match_show_json(runner: CliRunner) -> None:
+    """The counts in `units --json` agree with the items `show --json` lists."""
+    _, out, _ = run(runner, "units", "--json")
+    units = {u["id"]: u for u in json.loads(out)}
+    assert set(units) == set(BUILTIN)
+    _, out, _ = run(runner, "show", "misconceptions", "--json")
+    shown = json.loads(out)
+    for unit_id, unit in units.items():
+        assert unit["counts"]["misconceptions"] == sum(1 for e in shown if e["unit"] == unit_id)
+
+
+def test_show_misconceptions_groups_by_unit_and_marks_shared(runner: CliRunner) -> None:
+    """Every misconception appears with its correction, under its unit, shared ones tagged."""
+    code, out, _ = run(runner, "show", "misconceptions")
+    assert code == 0
+    assert out.count("Myth: ") == out.count("Correction: ")
+    assert "Misconceptions: Public Services Leadership" in out
+    shared_lines = [line for line in out.splitlines() if "shared: also in" in line]
+    assert len(shared_lines) >= 3
+    assert any("collaborative-public-services-project" in line for line in shared_lines)
+
+
+def test_show_json_records_have_global_ids_and_siblings(runner: CliRunner) -> None:
+    """JSON records carry the unit, global id, fields and the units sharing the idea."""
+    _, out, _ = run(runner, "show", "misconceptions", "--json")
+    records = {r["global_id"]: r for r in json.loads(out)}
+    rec = records["public-services-leadership/public-equals-private"]
+    assert rec["claim"]
+    assert rec["correction"]
+    assert rec["section"] == "misconceptions"
+    assert "collaborative-public-services-project" in rec["shared_with"]
+
+
+def test_show_unit_prints_a_revision_sheet(runner: CliRunner) -> None:
+    """`cmirev show UNIT` prints the synopsis and every non-empty section."""
+    code, out, _ = run(runner, "show", "public-services-leadership")
+    assert code == 0
+    for heading in (
+        "Synopsis",
+        "Learning outcomes",
+        "Assessment criteria",
+        "Key terms",
+        "Misconceptions",
+    ):
+        assert f"\n{heading}\n" in out
+    assert "Create a sense of urgency" in out or "urgency" in out
+
+
+def test_show_search_and_unit_filters(runner: CliRunner) -> None:
+    """--search keeps items containing every word; --unit limits to one unit."""
+    _, out, _ = run(runner, "show", "terms", "--search", "kotter", "--json")
+    records = json.loads(out)
+    assert records
+    assert all("kotter" in json.dumps(r).lower() for r in records)
+    _, out, _ = run(runner, "show", "terms", "--unit", "public-services-leadership", "--json")
+    assert {r["unit"] for r in json.loads(out)} == {"public-services-leadership"}
+    code, out, _ = run(runner, "show", "terms", "--search", "zzzqqq")
+    assert code == 0
+    assert "Nothing matches 'zzzqqq'." in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["show", "misconception"],
+            "Error: unknown section or unit 'misconception'; did you mean 'misconceptions'?",
+        ),
+        (
+            ["show", "terms", "--unit", "public-service-leadership"],
+            "Error: unknown unit 'public-service-leadership'; did you mean 'public-services-leadership'?",
+        ),
+    ],
+)
+def test_unknown_names_get_did_you_mean_and_exit_2(
+    runner: CliRunner, args: list[str], expected: str
+) -> None:
+    """A mistyped section or unit is a usage error (exit 2) with a suggestion on stderr."""
+    code, out, err = run(runner, *args)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines()[0].startswith(expected)
+
+
+def test_validate_builtin_units_is_clean(runner: CliRunner) -> None:
+    """`cmirev validate` with no paths checks every loaded unit and says so in one line."""
+    code, out, _ = run(runner, "validate")
+    assert code == 0
+    assert re.fullmatch(r"OK: 4 unit files, \d+ items, no problems\.\n", out)
+
+
+def test_validate_reports_every_problem_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    """Each problem is one `path:line: field: message` line on stderr, then a summary."""
+    bad = tmp_path / "bad-unit.yaml"
+    bad.write_text("id: bad-unit\ntitle: t\nsynopsis: 3\n")
+    code, out, err = run(runner, "validate", str(bad))
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert f"Error: {bad}:1: qualification: required field is missing" in lines
+    assert f"Error: {bad}:3: synopsis: should be text" in lines
+    assert lines[-1].startswith("Error: 3 problems in 1 file")
+    assert "Traceback" not in err
+
+
+def test_validate_resolves_references_to_builtin_units(runner: CliRunner, tmp_path: Path) -> None:
+    """A tutor's unit may point same_as at a built-in item; validating it alone works."""
+    text = (
+        (FIXTURES / "sample-unit.yaml")
+        .read_text()
+        .replace(
+            "    outcomes: [LO2]\n",
+            "    outcomes: [LO2]\n    same_as: [public-services-leadership/public-equals-private]\n",
+        )
+    )
+    path = tmp_path / "sample-unit.yaml"
+    path.write_text(text)
+    code, out, err = run(runner, "validate", str(path))
+    assert (code, err) == (0, "")
+    assert out == "OK: 1 unit file, 10 items, no problems.\n"
+
+
+def test_extra_unit_folder_loads_beside_builtin(
+    runner: CliRunner, sample_unit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder in CMIREV_UNITS adds its units to every command."""
+    monkeypatch.setenv("CMIREV_UNITS", str(sample_unit.parent))
+    _, out, _ = run(runner, "units", "--json")
+    assert "sample-unit" in {u["id"] for u in json.loads(out)}
+    code, out, _ = run(runner, "show", "sample-unit")
+    assert code == 0
+    assert "Tests are optional." in out
+
+
+def test_unit_id_clash_names_both_files(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit in CMIREV_UNITS reusing a built-in id is an error naming both files."""
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    clash = folder / "public-services-leadership.yaml"
+    clash.write_text(
+        (FIXTURES / "sample-unit.yaml")
+        .read_text()
+        .replace("id: sample-unit", "id: public-services-leadership")
+    )
+    monkeypatch.setenv("CMIREV_UNITS", str(folder))
+    code, out, err = run(runner, "units")
+    assert code == 1
+    assert out == ""
+    assert f"{clash}:1: id: unit id 'public-services-leadership' is also used by" in err
+    assert "data/units/public-services-leadership.yaml" in err
+
+
+def test_missing_extra_folder_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CMIREV_UNITS naming a folder that does not exist fails with exit 1 and says which."""
+    monkeypatch.setenv("CMIREV_UNITS", str(tmp_path / "nope"))
+    code, _, err = run(runner, "show", "misconceptions")
+    assert code == 1
+    assert f"Error: {tmp_path / 'nope'}: unit folder not found (check CMIREV_UNITS)" in err
+
+
+def test_every_command_has_help_with_an_example_and_a_readme_section(runner: CliRunner) -> None:
+    """Each command's --help shows an example, and the README documents the command."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = list(get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"units", "show", "validate"} <= set(names)
+    for name in names:
+        code, out, _ = run(runner, name, "--help")
+        assert code == 0
+        assert "Example" in out
+        assert f"cmirev {name}" in out
+        assert f"### `cmirev {name}" in readme, f"README has no section for {name}"
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    """An unknown option is a usage error with exit code 2."""
+    code, _, err = run(runner, "units", "--nope")
+    assert code == 2
+    assert "No such option" in err
