@@ -42,8 +42,8 @@ def test_units_table_lists_every_builtin_unit_with_counts(runner: CliRunner) -> 
     for unit_id in BUILTIN:
         assert unit_id in out
     header = out.splitlines()[0].split()
-    assert header[:3] == ["unit", "LO", "concepts"]
-    assert header[-1] == "total"
+    assert header[:3] == ["Unit", "LO", "Con"]
+    assert header[-1] == "All"
 
 
 def test_units_json_counts_match_show_json(runner: CliRunner) -> None:

@@ -102,20 +102,38 @@ class RichOut:
     def entry(
         self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
     ) -> None:
+        from rich.console import Group
         from rich.padding import Padding
+        from rich.table import Table
+        from rich.text import Text
 
-        tag_text = "".join(f" [black on yellow] {_esc(t)} [/]" for t in tags)
-        self.console.print(f"[bold]•[/bold] [bold]{_esc(head)}[/bold]{tag_text}")
-        for label, value in lines:
-            shown = f"[cyan]{_esc(label)}:[/cyan] {_esc(value)}" if label else _esc(value)
-            self.console.print(Padding(shown, (0, 0, 0, 4)))
+        body = Text()
+        for i, (label, value) in enumerate(lines):
+            if i:
+                body.append("\n")
+            if label:
+                body.append(f"{label}: ", style="cyan")
+            body.append(value)
+        parts: list[Text | Padding] = [Text(head, style="bold")]
+        if lines:
+            parts.append(Padding(body, (0, 0, 0, 2)))
+        if tags:
+            parts.append(Padding(Text(" · ".join(tags), style="yellow"), (0, 0, 0, 2)))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column()
+        grid.add_row(Text("•", style="bold"), Group(*parts))
+        self.console.print(grid)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         from rich.table import Table
 
         table = Table(header_style="bold", box=None, pad_edge=False)
         for i, head in enumerate(headers):
-            table.add_column(head, justify="left" if i == 0 else "right", no_wrap=i == 0)
+            if i == 0:
+                table.add_column(head, overflow="fold", ratio=1)
+            else:
+                table.add_column(head, justify="right", no_wrap=True)
         for row in rows:
             table.add_row(*[_esc(str(c)) for c in row])
         self.console.print(table)
@@ -149,7 +167,12 @@ def print_json(data: Any) -> None:
 
 # --- views ---------------------------------------------------------------------------------
 
-COUNT_HEADERS = ("LO", "concepts", "AC", "tips", "mistakes", "myths", "prereq", "terms", "facts")
+COUNT_HEADERS = ("LO", "Con", "AC", "Tip", "Mis", "Myth", "Pre", "Term", "Fact")
+LEGEND = (
+    "LO learning outcomes, Con key concepts, AC assessment criteria, Tip assignment guidance, "
+    "Mis common mistakes, Myth misconceptions, Pre prerequisites, Term key terms, "
+    "Fact facts from the readings"
+)
 
 
 def units_view(out: Out, catalog: Catalog) -> None:
@@ -158,9 +181,9 @@ def units_view(out: Out, catalog: Catalog) -> None:
     for unit in catalog.units:
         c = counts(unit)
         rows.append([unit.id, *(str(c[name]) for name, _ in SECTIONS.values()), str(c["total"])])
-    out.table(["unit", *COUNT_HEADERS, "total"], rows)
-    legend = "LO outcomes, AC assessment criteria, tips guidance, myths misconceptions"
-    out.text(f"\n{len(catalog.units)} units; {legend}. 'cmirev show UNIT' prints one.", dim=True)
+    out.table(["Unit", *COUNT_HEADERS, "All"], rows)
+    out.text(f"\n{len(catalog.units)} units. {LEGEND}.", dim=True)
+    out.text("'cmirev show UNIT' prints a unit; 'cmirev show SECTION' one section of all.", dim=True)
 
 
 def _entry_lines(entry: Entry) -> tuple[str, list[tuple[str, str]], list[str]]:
