@@ -183,7 +183,9 @@ def units_view(out: Out, catalog: Catalog) -> None:
         rows.append([unit.id, *(str(c[name]) for name, _ in SECTIONS.values()), str(c["total"])])
     out.table(["Unit", *COUNT_HEADERS, "All"], rows)
     out.text(f"\n{len(catalog.units)} units. {LEGEND}.", dim=True)
-    out.text("'cmirev show UNIT' prints a unit; 'cmirev show SECTION' one section of all.", dim=True)
+    out.text(
+        "'cmirev show UNIT' prints a unit; 'cmirev show SECTION' one section of all.", dim=True
+    )
 
 
 def _entry_lines(entry: Entry) -> tuple[str, list[tuple[str, str]], list[str]]:
