@@ -100,10 +100,9 @@ class Criterion(Item):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Guidance(Item):
-    """A tip for writing the assignment well."""
+class TextItem(Item):
+    """An item that is one piece of text: it is its own heading."""
 
-    kind: ClassVar[str] = "guidance"
     text: str
 
     @property
@@ -116,19 +115,24 @@ class Guidance(Item):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Mistake(Item):
+class Guidance(TextItem):
+    """A tip for writing the assignment well."""
+
+    kind: ClassVar[str] = "guidance"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mistake(TextItem):
     """A common mistake learners make in their assignments."""
 
     kind: ClassVar[str] = "mistake"
-    text: str
 
-    @property
-    def heading(self) -> str:
-        return self.text
 
-    @property
-    def body(self) -> str:
-        return self.text
+@dataclass(frozen=True, kw_only=True)
+class Prerequisite(TextItem):
+    """Prior knowledge or experience that helps before starting the unit."""
+
+    kind: ClassVar[str] = "prerequisite"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,22 +150,6 @@ class Misconception(Item):
     @property
     def body(self) -> str:
         return self.correction
-
-
-@dataclass(frozen=True, kw_only=True)
-class Prerequisite(Item):
-    """Prior knowledge or experience that helps before starting the unit."""
-
-    kind: ClassVar[str] = "prerequisite"
-    text: str
-
-    @property
-    def heading(self) -> str:
-        return self.text
-
-    @property
-    def body(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True, kw_only=True)
