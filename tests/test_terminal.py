@@ -68,3 +68,62 @@ def test_error_in_a_terminal_is_one_red_line_with_exit_2() -> None:
         "Error: unknown section or unit 'misconceptoins'; did you mean 'misconceptions'?"
     )
     assert "\x1b[31m" in child.before
+
+
+def test_quiz_in_a_terminal_answer_three_then_quit() -> None:
+    """A person answers three questions in Rich panels, quits with q, and sees the summary."""
+    from random import Random
+
+    from cmirev.loader import load_catalog
+    from cmirev.questions import Generator
+    from cmirev.session import build_quiz
+
+    from .test_quiz_cli import right_reply
+
+    catalog = load_catalog()
+    unit = catalog.get("public-services-leadership")
+    assert unit is not None
+    questions = build_quiz(
+        Generator(catalog), [unit], 5, Random(21), ["term", "true-false", "cloze"]
+    )
+    child = spawn(
+        "quiz",
+        "public-services-leadership",
+        "-n",
+        "5",
+        "--seed",
+        "21",
+        "-f",
+        "term",
+        "-f",
+        "true-false",
+        "-f",
+        "cloze",
+        colour=False,
+    )
+    for number, question in enumerate(questions[:3], 1):
+        child.expect(f"Question {number} of 5")
+        child.expect("›")
+        child.sendline(right_reply(question)[0])
+        child.expect("Right")
+    child.expect("Question 4 of 5")
+    child.expect("›")
+    child.sendline("q")
+    child.expect("Quiz stopped after 3 of 5 questions")
+    child.expect(r"Score: 3 of 3 \(100%\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_in_a_quiz_prints_the_summary_and_exits_130() -> None:
+    """Ctrl-C at a prompt keeps what was answered, shows the summary, exit 130, no traceback."""
+    child = spawn("quiz", "all", "-n", "3", "--seed", "4", colour=False)
+    child.expect("Question 1 of 3")
+    child.expect("›")
+    child.sendintr()
+    child.expect("Interrupted after 0 of 3 questions")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")

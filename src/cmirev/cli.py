@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from cmirev import __version__
-from cmirev.errors import CmirevError, ContentError
+from cmirev.errors import CmirevError, ContentError, UsageError
 
 
 class _Group(TyperGroup):
@@ -147,6 +147,61 @@ def show(
         render.unit_view(out, whole_unit, found, show_intro=not search)
     else:
         render.section_view(out, found, section)
+
+
+@app.command()
+def quiz(
+    units: Annotated[
+        list[str],
+        typer.Argument(metavar="UNIT...", help="Unit ids, or 'all'.", show_default=False),
+    ],
+    count: Annotated[
+        int, typer.Option("-n", "--questions", min=1, help="How many questions.")
+    ] = 10,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", metavar="FORMAT", help="Only this format (repeatable)."),
+    ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option("--section", "-s", metavar="SECTION", help="Only this section (repeatable)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Replay the quiz that had this seed.")
+    ] = None,
+) -> None:
+    """Quiz yourself on one or more units; the end shows what to work on.
+
+    Type a letter for multiple choice, t/f, the word for a gap, letters in order for steps,
+    1-4 to grade a recall question; ? for help, q to stop. Piped, it reads one answer per line.
+    Example: cmirev quiz public-services-leadership -n 5
+    """
+    import random
+
+    from cmirev import content, quizui
+    from cmirev.loader import load_catalog
+    from cmirev.questions import Generator
+    from cmirev.session import Summary, build_quiz, run_quiz
+
+    catalog = load_catalog()
+    chosen = list(catalog.units) if units == ["all"] else content.resolve_units(catalog, units)
+    formats = content.resolve_formats(fmt)
+    sections = content.resolve_sections(section)
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    questions = build_quiz(
+        Generator(catalog), chosen, count, random.Random(seed), formats, sections
+    )
+    if not questions:
+        raise UsageError("no questions match those units, formats and sections")
+    ui = quizui.make_quiz_ui()
+    summary = Summary(seed=seed, planned=len(questions))
+    try:
+        run_quiz(questions, ui, summary)
+    except KeyboardInterrupt:
+        summary.ended = "interrupted"
+        quizui.summary_view(ui.out(), summary)
+        raise typer.Exit(130) from None
+    quizui.summary_view(ui.out(), summary)
 
 
 @app.command()

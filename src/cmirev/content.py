@@ -119,3 +119,32 @@ def counts(unit: Unit) -> dict[str, int]:
     per = {name: len(unit.section(field)) for field, (name, _) in SECTIONS.items()}
     per["total"] = sum(per.values())
     return per
+
+
+def resolve_formats(names: list[str] | None) -> list[str] | None:
+    """Question formats by name (None for all), or a UsageError with a suggestion."""
+    from cmirev.questions import FORMATS
+
+    if not names:
+        return None
+    for name in names:
+        if name not in FORMATS:
+            raise UsageError(
+                f"unknown format '{name}'{_did_you_mean(name, list(FORMATS))} "
+                f"(formats: {', '.join(FORMATS)})"
+            )
+    return names
+
+
+def resolve_sections(names: list[str] | None) -> list[str] | None:
+    """Section field names for section names typed by a user (None for all)."""
+    if not names:
+        return None
+    fields = []
+    for name in names:
+        key = name.strip().lower()
+        if key not in SECTION_NAMES:
+            choices = [n for n, _ in SECTIONS.values()]
+            raise UsageError(f"unknown section '{name}'{_did_you_mean(key, choices)}")
+        fields.append(SECTION_NAMES[key])
+    return fields

@@ -123,9 +123,14 @@ class Guidance(TextItem):
 
 @dataclass(frozen=True, kw_only=True)
 class Mistake(TextItem):
-    """A common mistake learners make in their assignments."""
+    """A common mistake learners make in their assignments.
+
+    ``good_practice`` says what to do instead, phrased like the mistake (same form, similar
+    length), so the two can stand side by side in a "spot the mistake" question.
+    """
 
     kind: ClassVar[str] = "mistake"
+    good_practice: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

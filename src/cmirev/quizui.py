@@ -1,0 +1,204 @@
+"""The quiz in a terminal (Rich panels) or through a pipe (plain lines, one answer per line)."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, TYPE_CHECKING
+
+from cmirev.questions import FORMATS, LETTERS, RATINGS, Question
+from cmirev.render import Out, PlainOut, RichOut
+from cmirev.session import Answer, Summary
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from rich.console import Console
+
+KEYS = (
+    "Keys: type a letter (or number) for a multiple-choice answer, t or f for true or false, "
+    "the word for a gap, the letters in order for steps, 1-4 to grade yourself; "
+    "? shows this help; q quits (answers so far are kept)."
+)
+
+
+def _options(question: Question) -> list[str]:
+    if question.format == "true-false":
+        return ["t) True", "f) False"]
+    return [f"{LETTERS[i]}) {text}" for i, text in enumerate(question.options)]
+
+
+def _right_answer(question: Question) -> str:
+    if question.format == "true-false":
+        return question.model_answer
+    if question.is_choice:
+        return f"{LETTERS[question.answer]}) {question.model_answer}"
+    if question.format == "order":
+        return question.model_answer
+    return question.model_answer
+
+
+class PlainQuizUI:
+    """Plain text: for pipes and scripts. Reads one answer per line and echoes it."""
+
+    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> None:
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def _say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def question(self, question: Question, number: int, total: int) -> None:
+        self._say()
+        self._say(f"Question {number} of {total} · {FORMATS[question.format]} · {question.source}")
+        self._say(question.prompt)
+        for line in _options(question):
+            self._say(f"  {line}")
+
+    def read(self, prompt: str) -> str | None:
+        self.stdout.write(f"{prompt}: ")
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self._say()
+            return None
+        reply = line.rstrip("\n")
+        self._say(reply)
+        return reply
+
+    def hint(self, text: str) -> None:
+        self._say(text)
+
+    def help(self, question: Question) -> None:
+        self._say(KEYS)
+
+    def reveal(self, question: Question) -> None:
+        self._say(f"Model answer: {question.model_answer}")
+
+    def feedback(self, answer: Answer) -> None:
+        q = answer.question
+        if q.format == "recall":
+            self._say(f"Graded {answer.mark.rating} ({RATINGS[answer.mark.rating]}).")
+        elif answer.mark.correct:
+            self._say("Right.")
+        else:
+            detail = f" ({answer.mark.detail})" if answer.mark.detail else ""
+            self._say(f"Not quite{detail}. The answer: {_right_answer(q)}")
+        if q.format != "recall":
+            self._say(f"Why: {q.explanation}")
+        self._say(f"Source: {q.source}")
+
+    def out(self) -> Out:
+        return PlainOut(self.stdout)
+
+
+class RichQuizUI:
+    """Rich panels in a terminal."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        from rich.console import Console
+
+        self.console = console or Console(highlight=False)
+
+    def question(self, question: Question, number: int, total: int) -> None:
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body: list[Text] = [Text(question.prompt)]
+        if question.options:
+            body.append(Text())
+            body.extend(Text(line, style="bold") for line in _options(question))
+        self.console.print()
+        self.console.print(
+            Panel(
+                Group(*body),
+                title=f"Question {number} of {total} · {FORMATS[question.format]}",
+                subtitle=question.source,
+                border_style="cyan",
+                title_align="left",
+                subtitle_align="right",
+            )
+        )
+
+    def read(self, prompt: str) -> str | None:
+        try:
+            return self.console.input(f"[bold cyan]{prompt}[/] › ")
+        except EOFError:
+            self.console.print()
+            return None
+
+    def hint(self, text: str) -> None:
+        self.console.print(text, style="yellow")
+
+    def help(self, question: Question) -> None:
+        self.console.print(KEYS, style="dim")
+
+    def reveal(self, question: Question) -> None:
+        from rich.panel import Panel
+
+        self.console.print(Panel(question.model_answer, title="Model answer", border_style="green"))
+
+    def feedback(self, answer: Answer) -> None:
+        q = answer.question
+        if q.format == "recall":
+            self.console.print(
+                f"Graded {answer.mark.rating} ({RATINGS[answer.mark.rating]}).", style="bold"
+            )
+        elif answer.mark.correct:
+            self.console.print("✓ Right.", style="bold green")
+        else:
+            detail = f" ({answer.mark.detail})" if answer.mark.detail else ""
+            self.console.print(
+                f"✗ Not quite{detail}. The answer: {_right_answer(q)}",
+                style="bold red",
+                markup=False,
+            )
+        if q.format != "recall":
+            self.console.print(f"Why: {q.explanation}", markup=False)
+        self.console.print(f"Source: {q.source}", style="dim", markup=False)
+
+    def out(self) -> Out:
+        return RichOut(self.console)
+
+
+def make_quiz_ui() -> PlainQuizUI | RichQuizUI:
+    """Rich when both ends are a terminal; plain lines when input or output is piped."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return RichQuizUI()
+    return PlainQuizUI()
+
+
+def summary_view(out: Out, summary: Summary) -> None:
+    """The end of a quiz: score, breakdowns, every missed question with its answer."""
+    asked = len(summary.answers)
+    ended = {
+        "done": "Quiz complete.",
+        "quit": f"Quiz stopped after {asked} of {summary.planned} questions.",
+        "end of input": f"Input ended after {asked} of {summary.planned} questions.",
+        "interrupted": f"Interrupted after {asked} of {summary.planned} questions.",
+    }[summary.ended]
+    out.text("")
+    out.title("Summary", ended)
+    if not asked:
+        out.text("No questions answered.")
+        out.text(f"Replay this quiz with --seed {summary.seed}.", dim=True)
+        return
+    pct = round(100 * summary.correct / asked)
+    out.text(f"Score: {summary.correct} of {asked} ({pct}%)")
+    out.heading("By section")
+    out.table(
+        ["Section", "Right", "Asked"], [[s, str(r), str(n)] for s, r, n in summary.by_section()]
+    )
+    outcomes = summary.by_outcome()
+    if outcomes:
+        out.heading("By learning outcome")
+        out.table(["Outcome", "Right", "Asked"], [[s, str(r), str(n)] for s, r, n in outcomes])
+    missed = summary.missed()
+    if missed:
+        out.heading("To work on")
+        for answer in missed:
+            q = answer.question
+            first = q.prompt.splitlines()[-1] if q.prompt.strip() else q.format
+            out.entry(
+                first,
+                [("Answer", _right_answer(q)), ("Why", q.explanation), ("Source", q.source)],
+            )
+    out.text(f"\nReplay this quiz with --seed {summary.seed}.", dim=True)

@@ -1,0 +1,220 @@
+"""Running a quiz: choosing its questions, asking them through an injected UI, keeping score.
+
+Knows nothing of Typer or Rich: the CLI passes a :class:`QuizUI` (terminal or plain text) and a
+``record`` callable that is called once per answer, as soon as it is marked, before feedback is
+shown. That call is the one place where the review store plugs in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from random import Random
+from typing import Protocol
+
+from cmirev.models import SECTIONS, Item, Unit
+from cmirev.questions import FORMATS, Generator, Mark, Question, mark, mark_grade
+
+# Sections a quiz draws on (prerequisites are background, not assessed).
+QUIZ_SECTIONS = tuple(s for s in SECTIONS if s != "prerequisites")
+
+
+def build_quiz(
+    generator: Generator,
+    units: Sequence[Unit],
+    count: int,
+    rng: Random,
+    formats: Sequence[str] | None = None,
+    sections: Sequence[str] | None = None,
+) -> list[Question]:
+    """Up to ``count`` questions, sections taken in turn, formats varied, one per idea.
+
+    Two items linked by ``same_as`` never both appear, true-or-false statements are kept near
+    half true, and each item gets the format used least so far among those it allows.
+    """
+    wanted_sections = [s for s in QUIZ_SECTIONS if sections is None or s in sections]
+    pools: dict[str, list[tuple[Unit, str, Item]]] = {}
+    for section in wanted_sections:
+        pool = [(unit, section, item) for unit in units for item in unit.section(section)]
+        rng.shuffle(pool)
+        if pool:
+            pools[section] = pool
+    order = list(pools)
+    rng.shuffle(order)
+    used_groups: set[str] = set()
+    used_formats: Counter[str] = Counter()
+    truths: Counter[bool] = Counter()
+    questions: list[Question] = []
+    while len(questions) < count and any(pools.values()):
+        for section in order:
+            if len(questions) >= count or not pools[section]:
+                continue
+            unit, _, item = pools[section].pop()
+            gid = f"{unit.id}/{item.id}"
+            group = generator.group.get(gid, gid)
+            if group in used_groups:
+                continue
+            allowed = [
+                f
+                for f in generator.formats_for(unit, section, item)
+                if formats is None or f in formats
+            ]
+            allowed.sort(key=lambda f: (used_formats[f], rng.random()))
+            for fmt in allowed:
+                truth = _balance(truths, rng) if fmt == "true-false" else None
+                question = generator.make(fmt, unit, section, item, rng, truth)
+                if question is not None:
+                    questions.append(question)
+                    used_groups.add(group)
+                    used_formats[fmt] += 1
+                    if fmt == "true-false":
+                        truths[question.answer == 0] += 1
+                    break
+    return questions
+
+
+def _balance(truths: Counter[bool], rng: Random) -> bool:
+    """Ask for whichever of true or false has been asked less; toss a coin when level."""
+    if truths[True] == truths[False]:
+        return rng.random() < 0.5
+    return truths[True] < truths[False]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question: the reply, how it was marked, how long it took."""
+
+    question: Question
+    reply: str
+    mark: Mark
+    seconds: float
+
+
+@dataclass
+class Summary:
+    """What a quiz did so far; filled in as it runs, so an interrupted quiz still has one."""
+
+    seed: int
+    planned: int
+    answers: list[Answer] = field(default_factory=list)
+    ended: str = "done"  # done, quit, end of input, interrupted
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for a in self.answers if a.mark.correct)
+
+    def by_section(self) -> list[tuple[str, int, int]]:
+        """(section heading, right, asked), in section order."""
+        tally: dict[str, list[int]] = {}
+        for a in self.answers:
+            row = tally.setdefault(a.question.section, [0, 0])
+            row[0] += a.mark.correct
+            row[1] += 1
+        return [(SECTIONS[s][1], *tally[s]) for s in SECTIONS if s in tally]  # type: ignore[misc]
+
+    def by_outcome(self) -> list[tuple[str, int, int]]:
+        """('unit-id LO2', right, asked) for every outcome the answered items link to."""
+        tally: dict[str, list[int]] = {}
+        for a in self.answers:
+            for lo in a.question.outcomes:
+                row = tally.setdefault(f"{a.question.unit} {lo}", [0, 0])
+                row[0] += a.mark.correct
+                row[1] += 1
+        return [(key, right, asked) for key, (right, asked) in sorted(tally.items())]
+
+    def missed(self) -> list[Answer]:
+        return [a for a in self.answers if not a.mark.correct]
+
+
+class QuizUI(Protocol):
+    """What a session needs from a terminal (or a pipe)."""
+
+    def question(self, question: Question, number: int, total: int) -> None: ...
+    def read(self, prompt: str) -> str | None: ...
+    def hint(self, text: str) -> None: ...
+    def help(self, question: Question) -> None: ...
+    def reveal(self, question: Question) -> None: ...
+    def feedback(self, answer: Answer) -> None: ...
+
+
+QUIT_WORDS = frozenset({"q", "quit", ":q"})
+
+
+def prompt_for(question: Question) -> str:
+    """The short prompt shown where the learner types."""
+    if question.format == "true-false":
+        return "True or false (t/f)"
+    if question.is_choice:
+        return f"Answer (a-{'abcdefghij'[len(question.options) - 1]})"
+    if question.format == "cloze":
+        return "Missing word"
+    if question.format == "order":
+        return "Order (letters, first step first)"
+    return "Grade yourself: 1 Again, 2 Hard, 3 Good, 4 Easy"
+
+
+def run_quiz(
+    questions: Sequence[Question],
+    ui: QuizUI,
+    summary: Summary,
+    record: Callable[[Answer], None] = lambda answer: None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Summary:
+    """Ask each question until it is answered validly; stop on q or at end of input.
+
+    ``record`` is called with each answer as soon as it is marked.
+    """
+    for number, question in enumerate(questions, 1):
+        ui.question(question, number, len(questions))
+        start = clock()
+        if question.format == "recall":
+            got = _read(ui, question, "Press Enter to reveal the model answer", lambda _: None)
+            if isinstance(got, str):
+                return _stop(summary, got)
+            ui.reveal(question)
+            got = _read(ui, question, prompt_for(question), mark_grade)
+        else:
+            got = _read(ui, question, prompt_for(question), partial(mark, question))
+        if isinstance(got, str):
+            return _stop(summary, got)
+        reply, verdict = got
+        answer = Answer(question, reply, verdict, clock() - start)
+        record(answer)
+        summary.answers.append(answer)
+        ui.feedback(answer)
+    return summary
+
+
+def _stop(summary: Summary, why: str) -> Summary:
+    summary.ended = why
+    return summary
+
+
+def _read(
+    ui: QuizUI, question: Question, prompt: str, marker: Callable[[str], Mark | None]
+) -> tuple[str, Mark] | str:
+    """Read until the reply is valid, or the reason the quiz stops ('quit', 'end of input')."""
+    while True:
+        reply = ui.read(prompt)
+        if reply is None:
+            return "end of input"
+        if reply.strip().lower() in QUIT_WORDS:
+            return "quit"
+        if reply.strip() == "?":
+            ui.help(question)
+            continue
+        verdict = marker(reply)
+        if verdict is None:
+            return reply, Mark(True)
+        if not verdict.valid:
+            ui.hint(verdict.hint)
+            continue
+        return reply, verdict
+
+
+def format_names() -> list[str]:
+    """Every question format, by the name ``--format`` takes."""
+    return list(FORMATS)

@@ -1,0 +1,149 @@
+"""`cmirev quiz` driven through a pipe, as a script or a test would."""
+
+from __future__ import annotations
+
+from random import Random
+
+import pytest
+from typer.testing import CliRunner
+
+from cmirev.cli import app
+from cmirev.loader import load_catalog
+from cmirev.questions import FORMATS, LETTERS, Generator, Question
+from cmirev.session import build_quiz
+
+
+def right_reply(q: Question) -> list[str]:
+    """The lines a learner who knows the answer types for this question."""
+    if q.format == "true-false":
+        return ["t" if q.answer == 0 else "f"]
+    if q.is_choice:
+        return [LETTERS[q.answer]]
+    if q.format == "cloze":
+        return [q.accepted[0]]
+    if q.format == "order":
+        return [q.model_answer]
+    return ["", "3"]  # recall: reveal, then grade Good
+
+
+def same_quiz(args: list[str], seed: int, count: int, formats: list[str] | None) -> list[Question]:
+    """The quiz the CLI will build for these arguments, built through the library."""
+    catalog = load_catalog()
+    units = list(catalog.units) if args == ["all"] else [u for u in catalog.units if u.id in args]
+    return build_quiz(Generator(catalog), units, count, Random(seed), formats)
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_each_format_through_the_cli_scores_right_answers(runner: CliRunner, fmt: str) -> None:
+    """For every format, typing the right answers scores full marks, with feedback each time."""
+    questions = same_quiz(["all"], 11, 3, [fmt])
+    assert questions, fmt
+    replies = [line for q in questions for line in right_reply(q)]
+    result = runner.invoke(
+        app,
+        ["quiz", "all", "-n", "3", "--format", fmt, "--seed", "11"],
+        input="\n".join(replies) + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert f"Question 1 of {len(questions)} · {FORMATS[fmt]}" in out
+    assert f"Score: {len(questions)} of {len(questions)} (100%)" in out
+    assert "Quiz complete." in out
+    assert "Replay this quiz with --seed 11." in out
+
+
+def test_wrong_answers_show_the_answer_and_are_listed_to_work_on(runner: CliRunner) -> None:
+    """A wrong answer gets 'Not quite' with the right one; the summary lists it with its reason."""
+    questions = same_quiz(["public-services-leadership"], 5, 2, ["term"])
+    wrong = [LETTERS[(q.answer + 1) % len(q.options)] for q in questions]
+    result = runner.invoke(
+        app,
+        ["quiz", "public-services-leadership", "-n", "2", "-f", "term", "--seed", "5"],
+        input="\n".join(wrong) + "\n",
+    )
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.count("Not quite. The answer: ") == 2
+    assert "Score: 0 of 2 (0%)" in out
+    assert "To work on" in out
+    assert questions[0].model_answer in out.split("To work on")[1]
+
+
+def test_invalid_reply_gets_a_hint_and_the_question_again(runner: CliRunner) -> None:
+    """Nonsense, then ?, then a valid answer: a hint, the keys, then marking; no crash."""
+    questions = same_quiz(["public-services-leadership"], 3, 1, ["term"])
+    reply = LETTERS[questions[0].answer]
+    result = runner.invoke(
+        app,
+        ["quiz", "public-services-leadership", "-n", "1", "-f", "term", "--seed", "3"],
+        input=f"zz\n?\n{reply}\n",
+    )
+    assert result.exit_code == 0
+    assert "Type a letter from a to d." in result.stdout
+    assert "Keys: type a letter" in result.stdout
+    assert "Score: 1 of 1 (100%)" in result.stdout
+
+
+def test_end_of_input_ends_cleanly_with_a_summary(runner: CliRunner) -> None:
+    """When the piped answers run out, the quiz stops, summarises and exits 0."""
+    questions = same_quiz(["all"], 9, 5, ["true-false"])
+    first = right_reply(questions[0])
+    result = runner.invoke(
+        app, ["quiz", "all", "-f", "true-false", "-n", "5", "--seed", "9"], input=first[0] + "\n"
+    )
+    assert result.exit_code == 0
+    assert f"Input ended after 1 of {len(questions)} questions." in result.stdout
+    assert "Score: 1 of 1 (100%)" in result.stdout
+
+
+def test_q_quits_and_says_how_far_it_got(runner: CliRunner) -> None:
+    """q stops the quiz; the summary counts only what was answered."""
+    result = runner.invoke(app, ["quiz", "all", "-n", "4", "--seed", "1"], input="q\n")
+    assert result.exit_code == 0
+    assert "Quiz stopped after 0 of 4 questions." in result.stdout
+    assert "No questions answered." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["quiz", "public-service-leadership"],
+            "Error: unknown unit 'public-service-leadership'; did you mean 'public-services-leadership'?",
+        ),
+        (
+            ["quiz", "all", "--format", "clze"],
+            "Error: unknown format 'clze'; did you mean 'cloze'?",
+        ),
+        (
+            ["quiz", "all", "--section", "misconception"],
+            "Error: unknown section 'misconception'; did you mean 'misconceptions'?",
+        ),
+        (
+            ["quiz", "leadership-in-practice", "--format", "order", "--section", "facts"],
+            "Error: no questions match those units, formats and sections",
+        ),
+    ],
+)
+def test_bad_quiz_arguments_are_usage_errors(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    """Unknown units, formats and sections, or an empty selection, exit 2 with one line."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(message)
+
+
+def test_sections_and_outcomes_are_broken_down(runner: CliRunner) -> None:
+    """The summary breaks the score down by section and by learning outcome."""
+    questions = same_quiz(["collaborative-public-services-project"], 2, 6, None)
+    replies = [line for q in questions for line in right_reply(q)]
+    result = runner.invoke(
+        app,
+        ["quiz", "collaborative-public-services-project", "-n", "6", "--seed", "2"],
+        input="\n".join(replies) + "\n",
+    )
+    assert result.exit_code == 0
+    assert "By section" in result.stdout
+    assert "By learning outcome" in result.stdout
+    assert "collaborative-public-services-project LO" in result.stdout
