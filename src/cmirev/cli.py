@@ -169,11 +169,15 @@ def quiz(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Replay the quiz that had this seed.")
     ] = None,
+    practice: Annotated[
+        bool, typer.Option("--practice", help="Leave the review schedule untouched.")
+    ] = False,
 ) -> None:
     """Quiz yourself on one or more units; the end shows what to work on.
 
     Type a letter for multiple choice, t/f, the word for a gap, letters in order for steps,
     1-4 to grade a recall question; ? for help, q to stop. Piped, it reads one answer per line.
+    Answers count as reviews for the daily drill unless --practice is given.
     Example: cmirev quiz public-services-leadership -n 5
     """
     import random
@@ -193,15 +197,165 @@ def quiz(
     )
     if not questions:
         raise UsageError("no questions match those units, formats and sections")
+    record = None if practice else _open_study(catalog, seed).record
     ui = quizui.make_quiz_ui()
     summary = Summary(seed=seed, planned=len(questions))
     try:
-        run_quiz(questions, ui, summary)
+        run_quiz(questions, ui, summary, record or (lambda answer: None))
     except KeyboardInterrupt:
         summary.ended = "interrupted"
         quizui.summary_view(ui.out(), summary)
         raise typer.Exit(130) from None
     quizui.summary_view(ui.out(), summary)
+
+
+def _open_study(catalog: Any, seed: int | None = None) -> Any:
+    """The catalog with the learner's review store and settings."""
+    import random
+
+    from cmirev.config import load_settings
+    from cmirev.paths import home_dir, store_path
+    from cmirev.store import Store
+    from cmirev.study import Study, env_clock
+
+    settings = load_settings(home_dir())
+    clock = env_clock()
+    return Study(catalog, Store(store_path()), settings, clock=clock, rng=random.Random(seed))
+
+
+@app.command()
+def drill(
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+    ] = None,
+    new: Annotated[
+        int | None,
+        typer.Option(
+            "--new", min=0, help="New items this time (default: what is left of today's limit)."
+        ),
+    ] = None,
+    most: Annotated[
+        int | None,
+        typer.Option("--max", min=0, help="Most due reviews this time (default: today's limit)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed the question choices.")] = None,
+) -> None:
+    """Today's spaced-repetition drill: due reviews first, then new items.
+
+    Every answer is saved as it is given; u undoes the last one, q stops (saved answers stay).
+    Example: cmirev drill --unit public-services-leadership --new 5
+    """
+    from cmirev import content, quizui
+    from cmirev.loader import load_catalog
+    from cmirev.session import Summary, run_drill
+
+    catalog = load_catalog()
+    study = _open_study(catalog, seed)
+    chosen = content.resolve_units(catalog, unit)
+    plan = study.plan(chosen, new, most)
+    ui = quizui.make_quiz_ui()
+    out = ui.out()
+    if plan.leeches:
+        out.text(
+            f"{len(plan.leeches)} leech(es) left out after {8} failures: see 'cmirev leeches'.",
+            dim=True,
+        )
+    if not plan.items:
+        quizui.nothing_due_view(out, study.due_report(chosen), plan)
+        return
+    out.text(f"Today's drill: {len(plan.due)} due, {len(plan.new)} new. u undoes, q stops.")
+    summary = Summary(seed=seed or 0, planned=len(plan.items))
+    try:
+        run_drill(plan.items, study.question, ui, summary, study.record, study.undo, ui.hint)
+    except KeyboardInterrupt:
+        summary.ended = "interrupted"
+        quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+        raise typer.Exit(130) from None
+    quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+
+
+@app.command()
+def due(
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What is due now, what is new, and a 7-day forecast, per unit.
+
+    Example: cmirev due
+    """
+    from cmirev import content, render
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    study = _open_study(catalog)
+    report = study.due_report(content.resolve_units(catalog, unit))
+    if as_json:
+        render.print_json(report)
+        return
+    render.due_view(render.make_out(), report)
+
+
+@app.command()
+def config(
+    key: Annotated[str | None, typer.Argument(help="A setting.", show_default=False)] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)] = None,
+) -> None:
+    """Show or change settings: desired_retention, new_per_day, max_reviews_per_day,
+    day_start_hour, learning_steps.
+
+    Examples: cmirev config; cmirev config desired_retention 0.85
+    """
+    from cmirev import render
+    from cmirev.config import load_settings, normalise_key, save_setting, show_settings
+    from cmirev.paths import home_dir
+
+    home = home_dir()
+    if key is not None and value is not None:
+        settings = save_setting(home, key, value)
+    else:
+        settings = load_settings(home)
+    rows = show_settings(settings)
+    if key is not None:
+        rows = [r for r in rows if r[0] == normalise_key(key)]
+    render.make_out().table(["Setting", "Value", "Meaning"], [list(r) for r in rows])
+
+
+@app.command()
+def leeches(
+    reset: Annotated[
+        list[str] | None,
+        typer.Option("--reset", metavar="ITEM", help="Put a leech back into drills (repeatable)."),
+    ] = None,
+) -> None:
+    """List items failed 8 times (left out of drills), or reset them.
+
+    Example: cmirev leeches --reset public-services-leadership/kotter-8-steps
+    """
+    from cmirev import render
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    study = _open_study(catalog)
+    out = render.make_out()
+    for item in reset or []:
+        if not study.store.reset_leech(item):
+            raise UsageError(f"'{item}' is not a leech (see 'cmirev leeches')")
+        out.text(f"Reset {item}: it is back in your drills.")
+    if reset:
+        return
+    found = study.store.leeches()
+    if not found:
+        out.text("No leeches: no item has been failed 8 times.")
+        return
+    for item in found:
+        entry = study.entries.get(item)
+        out.entry(
+            item, [("", entry.item.heading)] if entry else [("", "(no longer in the content)")]
+        )
 
 
 @app.command()
@@ -228,9 +382,28 @@ def validate(
         raise ContentError(problems)
     items = sum(len(u.items()) for u in catalog.units)
     files = len(catalog.units)
+    if not paths:
+        _report_orphans(catalog)
     render.make_out().text(
         f"OK: {files} unit file{'s' * (files != 1)}, {items} items, no problems."
     )
+
+
+def _report_orphans(catalog: Any) -> None:
+    """Review history of items whose ids are gone: kept, and listed so it can be mapped back."""
+    from cmirev import render
+    from cmirev.paths import store_path
+
+    if not store_path().exists():
+        return
+    orphans = _open_study(catalog).orphans()
+    out = render.make_out()
+    for item, count in orphans:
+        out.text(
+            f"Orphaned history: {item} ({count} review{'s' * (count != 1)}) is no longer in the content."
+        )
+    if orphans:
+        out.text(f"{len(orphans)} item(s) with history not in the content; their history is kept.")
 
 
 def main() -> int:

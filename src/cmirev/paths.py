@@ -52,3 +52,8 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("cmirev", appauthor=False))
+
+
+def store_path() -> Path:
+    """The review store: ``reviews.sqlite3`` in the data directory."""
+    return home_dir() / "reviews.sqlite3"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from cmirev.questions import FORMATS, LETTERS, RATINGS, Question
 from cmirev.render import Out, PlainOut, RichOut
@@ -11,6 +11,8 @@ from cmirev.session import Answer, Summary
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from rich.console import Console
+
+    from cmirev.scheduler import Plan
 
 KEYS = (
     "Keys: type a letter (or number) for a multiple-choice answer, t or f for true or false, "
@@ -202,3 +204,54 @@ def summary_view(out: Out, summary: Summary) -> None:
                 [("Answer", _right_answer(q)), ("Why", q.explanation), ("Source", q.source)],
             )
     out.text(f"\nReplay this quiz with --seed {summary.seed}.", dim=True)
+
+
+def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remaining: Plan) -> None:
+    """The end of a drill: what was done and saved, what remains, what is due soon."""
+    asked = len(summary.answers)
+    items = len({a.question.item for a in summary.answers})
+    out.text("")
+    ended = {
+        "done": "Drill complete.",
+        "quit": "Drill stopped.",
+        "end of input": "Input ended.",
+        "interrupted": "Interrupted.",
+    }[summary.ended]
+    out.title("Drill summary", ended)
+    if asked:
+        pct = round(100 * summary.correct / asked)
+        out.text(f"Saved {asked} answer(s) on {items} item(s); {summary.correct} right ({pct}%).")
+    else:
+        out.text("No answers given; nothing changed.")
+    left = len(remaining.items)
+    if left:
+        out.text(
+            f"{left} item(s) remain for today ({len(remaining.due)} due, {len(remaining.new)} new): run 'cmirev drill' again."
+        )
+    forecast = report["total"]["forecast"]
+    out.text(f"Due tomorrow: {forecast[1]}; over the next 7 days: {sum(forecast[1:])}.")
+    missed = summary.missed()
+    if missed:
+        out.heading("To work on")
+        for answer in missed:
+            q = answer.question
+            out.entry(
+                q.prompt.splitlines()[-1], [("Answer", _right_answer(q)), ("Source", q.source)]
+            )
+
+
+def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:
+    """Nothing to drill now: when the next item is due, and how to take on new ones."""
+    total = report["total"]
+    out.text("Nothing is due now.")
+    if report["next_due"]:
+        when = str(report["next_due"])[:16].replace("T", " ")
+        out.text(f"Next review due {when} UTC.")
+    unseen = total["new_available"]
+    if unseen:
+        out.text(
+            f"Today's new-item limit is used up, but {unseen} new item(s) are waiting: "
+            "'cmirev drill --new 5' starts five more now."
+        )
+    elif not report["next_due"]:
+        out.text("You have seen every item and nothing is scheduled.")

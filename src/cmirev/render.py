@@ -68,9 +68,10 @@ class PlainOut:
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
+        numeric = _numeric_columns(rows)
         for row in (headers, *rows):
             cells = [
-                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                str(c).rjust(w) if numeric[i] else str(c).ljust(w)
                 for i, (c, w) in enumerate(zip(row, widths, strict=False))
             ]
             self._line("  ".join(cells).rstrip())
@@ -129,14 +130,24 @@ class RichOut:
         from rich.table import Table
 
         table = Table(header_style="bold", box=None, pad_edge=False)
+        numeric = _numeric_columns(rows)
         for i, head in enumerate(headers):
-            if i == 0:
-                table.add_column(head, overflow="fold", ratio=1)
-            else:
+            if numeric[i]:
                 table.add_column(head, justify="right", no_wrap=True)
+            else:
+                table.add_column(head, overflow="fold", ratio=1 if i == 0 else None)
         for row in rows:
             table.add_row(*[_esc(str(c)) for c in row])
         self.console.print(table)
+
+
+def _numeric_columns(rows: Sequence[Sequence[str]]) -> list[bool]:
+    """Which columns hold only numbers (right-aligned)."""
+    width = max((len(r) for r in rows), default=0)
+    return [
+        bool(rows) and all(str(r[i]).replace(".", "", 1).isdigit() for r in rows if i < len(r))
+        for i in range(width)
+    ]
 
 
 def _esc(text: str) -> str:
@@ -252,3 +263,32 @@ def unit_view(out: Out, unit: Unit, found: list[Entry], show_intro: bool = True)
             out.heading(SECTIONS[section][1])
         head, lines, tags = _entry_lines(entry)
         out.entry(head, lines, tags)
+
+
+def due_view(out: Out, report: dict[str, Any]) -> None:
+    """`cmirev due`: per unit, due now, new, leeches, and the next seven days."""
+    from datetime import date
+
+    days = [date.fromisoformat(d).strftime("%a") for d in report["forecast_days"]]
+    days[0] = "Today"
+    rows = []
+    for row in [*report["units"], {"unit": "all units", **report["total"]}]:
+        rows.append(
+            [row["unit"], str(row["due_now"]), str(row["new_available"]), str(row["leeches"])]
+            + [str(n) for n in row["forecast"]]
+        )
+    out.table(["Unit", "Due", "New", "Leech", *days], rows)
+    total = report["total"]
+    lines = [
+        f"Due now: {total['due_now']}. New items you can start today: "
+        f"{min(report['new_left_today'], total['new_available'])} "
+        f"(of {total['new_available']} unseen)."
+    ]
+    if report["next_due"] and not total["due_now"]:
+        lines.append(f"Next review due {report['next_due'][:16].replace('T', ' ')} UTC.")
+    for line in lines:
+        out.text(line)
+    out.text(
+        "Forecast columns count items falling due each study day (today includes overdue).",
+        dim=True,
+    )

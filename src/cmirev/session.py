@@ -8,7 +8,7 @@ shown. That call is the one place where the review store plugs in.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -141,6 +141,7 @@ class QuizUI(Protocol):
 
 
 QUIT_WORDS = frozenset({"q", "quit", ":q"})
+UNDO_WORDS = frozenset({"u", "undo"})
 
 
 def prompt_for(question: Question) -> str:
@@ -169,22 +170,12 @@ def run_quiz(
     """
     for number, question in enumerate(questions, 1):
         ui.question(question, number, len(questions))
-        start = clock()
-        if question.format == "recall":
-            got = _read(ui, question, "Press Enter to reveal the model answer", lambda _: None)
-            if isinstance(got, str):
-                return _stop(summary, got)
-            ui.reveal(question)
-            got = _read(ui, question, prompt_for(question), mark_grade)
-        else:
-            got = _read(ui, question, prompt_for(question), partial(mark, question))
+        got = ask(ui, question, clock)
         if isinstance(got, str):
             return _stop(summary, got)
-        reply, verdict = got
-        answer = Answer(question, reply, verdict, clock() - start)
-        record(answer)
-        summary.answers.append(answer)
-        ui.feedback(answer)
+        record(got)
+        summary.answers.append(got)
+        ui.feedback(got)
     return summary
 
 
@@ -194,15 +185,21 @@ def _stop(summary: Summary, why: str) -> Summary:
 
 
 def _read(
-    ui: QuizUI, question: Question, prompt: str, marker: Callable[[str], Mark | None]
+    ui: QuizUI,
+    question: Question,
+    prompt: str,
+    marker: Callable[[str], Mark | None],
+    can_undo: bool = False,
 ) -> tuple[str, Mark] | str:
-    """Read until the reply is valid, or the reason the quiz stops ('quit', 'end of input')."""
+    """Read until the reply is valid, or why not: 'quit', 'end of input' or 'undo'."""
     while True:
         reply = ui.read(prompt)
         if reply is None:
             return "end of input"
         if reply.strip().lower() in QUIT_WORDS:
             return "quit"
+        if can_undo and reply.strip().lower() in UNDO_WORDS:
+            return "undo"
         if reply.strip() == "?":
             ui.help(question)
             continue
@@ -213,6 +210,95 @@ def _read(
             ui.hint(verdict.hint)
             continue
         return reply, verdict
+
+
+def ask(
+    ui: QuizUI, question: Question, clock: Callable[[], float], can_undo: bool = False
+) -> Answer | str:
+    """Ask one question: the answer, or why there is none ('quit', 'end of input', 'undo')."""
+    start = clock()
+    if question.format == "recall":
+        got = _read(
+            ui, question, "Press Enter to reveal the model answer", lambda _: None, can_undo
+        )
+        if isinstance(got, str):
+            return got
+        ui.reveal(question)
+        got = _read(ui, question, prompt_for(question), mark_grade, can_undo)
+    else:
+        got = _read(ui, question, prompt_for(question), partial(mark, question), can_undo)
+    if isinstance(got, str):
+        return got
+    reply, verdict = got
+    return Answer(question, reply, verdict, clock() - start)
+
+
+REQUEUE_GAP = 3  # a wrongly answered item comes back after this many others
+MAX_ATTEMPTS = 3  # ...at most this many times in one session
+
+
+def run_drill(
+    items: Sequence[str],
+    make_question: Callable[[str], Question | None],
+    ui: QuizUI,
+    summary: Summary,
+    record: Callable[[Answer], int],
+    undo: Callable[[int], bool],
+    notify: Callable[[str], None] = lambda text: None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Summary:
+    """Drill these items in order; a wrong answer brings its item back later in the session.
+
+    Each answer is recorded (``record`` returns its review id) before feedback is shown. ``u``
+    undoes the last answer: its review is removed and its question asked again.
+    """
+    queue = deque(items)
+    attempts: Counter[str] = Counter()
+    done: list[tuple[str, int, Answer]] = []
+    number = 0
+    while queue:
+        item = queue.popleft()
+        question = make_question(item)
+        if question is None:
+            continue
+        number += 1
+        ui.question(question, number, number + len(queue))
+        got = ask(ui, question, clock, can_undo=True)
+        if got == "undo":
+            number -= 1
+            queue.appendleft(item)
+            if not done:
+                notify("Nothing to undo yet.")
+                continue
+            last_item, review_id, last = done.pop()
+            undo(review_id)
+            summary.answers.remove(last)
+            attempts[last_item] -= 1
+            if not last.mark.correct and last_item in queue:
+                # The wrong answer had brought the item back later: that return is undone too.
+                _remove_last(queue, last_item)
+            queue.appendleft(last_item)
+            number -= 1
+            notify(f"Undone: your answer {last.reply!r} was removed; here is the question again.")
+            continue
+        if isinstance(got, str):
+            return _stop(summary, got)
+        review_id = record(got)
+        summary.answers.append(got)
+        done.append((item, review_id, got))
+        attempts[item] += 1
+        ui.feedback(got)
+        if not got.mark.correct and attempts[item] < MAX_ATTEMPTS:
+            queue.insert(min(REQUEUE_GAP, len(queue)), item)
+    return summary
+
+
+def _remove_last(queue: deque[str], item: str) -> None:
+    """Remove the last occurrence of ``item`` from the queue."""
+    items = list(queue)
+    del items[len(items) - 1 - items[::-1].index(item)]
+    queue.clear()
+    queue.extend(items)
 
 
 def format_names() -> list[str]:

@@ -1,0 +1,138 @@
+"""Settings in ``CMIREV_HOME/config.toml``, read and written by ``cmirev config``."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from cmirev.errors import CmirevError, UsageError
+from cmirev.scheduler import Settings
+
+CONFIG_NAME = "config.toml"
+# key -> (what it is, how to check a value)
+DESCRIPTIONS = {
+    "desired_retention": "target chance of recalling an item when it is due (0.70-0.97)",
+    "new_per_day": "new items a drill introduces per day",
+    "max_reviews_per_day": "most reviews a drill asks per day",
+    "day_start_hour": "local hour a study day starts (0-23)",
+    "learning_steps": "minutes between the first reviews of a new or failed item, e.g. '1 10'",
+}
+
+
+class ConfigError(CmirevError):
+    """The settings file cannot be read or a value is out of range."""
+
+
+def config_path(home: Path) -> Path:
+    return home / CONFIG_NAME
+
+
+def _check(key: str, value: Any) -> Any:
+    """The value, converted and checked, or a ConfigError saying what is allowed."""
+    if key == "desired_retention":
+        number = _number(key, value, float)
+        if not 0.70 <= number <= 0.97:
+            raise ConfigError(f"desired_retention must be between 0.70 and 0.97, not {value}")
+        return number
+    if key in ("new_per_day", "max_reviews_per_day"):
+        number = _number(key, value, int)
+        if not 0 <= number <= 10_000:
+            raise ConfigError(f"{key} must be a whole number from 0 to 10000, not {value}")
+        return number
+    if key == "day_start_hour":
+        number = _number(key, value, int)
+        if not 0 <= number <= 23:
+            raise ConfigError(f"day_start_hour must be a whole number from 0 to 23, not {value}")
+        return number
+    if key == "learning_steps":
+        parts = value if isinstance(value, list) else str(value).replace(",", " ").split()
+        try:
+            steps = tuple(int(p) for p in parts)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"learning_steps must be whole minutes like '1 10', not {value}"
+            ) from None
+        if not steps or any(not 1 <= s <= 1440 for s in steps):
+            raise ConfigError("learning_steps must be one or more whole minutes from 1 to 1440")
+        return steps
+    known = ", ".join(DESCRIPTIONS)
+    raise UsageError(f"unknown setting '{key}' (settings: {known})")
+
+
+def _number(key: str, value: Any, kind: type) -> Any:
+    if isinstance(value, bool):
+        raise ConfigError(f"{key} must be a number, not {value}")
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a number, not {value!r}") from None
+    if kind is int and isinstance(value, float) and not value.is_integer():
+        raise ConfigError(f"{key} must be a whole number, not {value}")
+    return number
+
+
+def normalise_key(key: str) -> str:
+    """A setting's name as the file spells it; a UsageError listing them when unknown."""
+    name = key.strip().lower().replace("-", "_")
+    if name not in DESCRIPTIONS:
+        raise UsageError(f"unknown setting '{key}' (settings: {', '.join(DESCRIPTIONS)})")
+    return name
+
+
+def load_settings(home: Path) -> Settings:
+    """Settings from the config file (defaults for anything not set)."""
+    path = config_path(home)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    values = {}
+    for key, value in data.items():
+        try:
+            values[key] = _check(key, value)
+        except CmirevError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    return replace(Settings(), **values)
+
+
+def save_setting(home: Path, key: str, raw: str) -> Settings:
+    """Set one value (checked) and write the file atomically; the new settings."""
+    key = normalise_key(key)
+    value = _check(key, raw)
+    settings = replace(load_settings(home), **{key: value})
+    lines = ["# cmirev settings: change with 'cmirev config KEY VALUE'"]
+    for name in DESCRIPTIONS:
+        current = getattr(settings, name)
+        if name == "learning_steps":
+            lines.append(f"{name} = [{', '.join(str(s) for s in current)}]")
+        else:
+            lines.append(f"{name} = {current}")
+    path = config_path(home)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return settings
+
+
+def show_settings(settings: Settings) -> list[tuple[str, str, str]]:
+    """(key, value, description) for every setting."""
+    values = asdict(settings)
+    rows = []
+    for key, description in DESCRIPTIONS.items():
+        value = values[key]
+        shown = " ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+        rows.append((key, shown, description))
+    return rows

@@ -1,0 +1,249 @@
+"""The seam over FSRS: settings, ratings, study days, one review, and what to drill today.
+
+Pure: the time (``now``, timezone-aware) and all randomness (a ``random.Random``) are passed in.
+Times are stored in UTC; "today" is the learner's local calendar day, starting at
+``day_start_hour`` (04:00 by default, as in Anki), so a late-night session counts as the day
+before.
+"""
+
+from __future__ import annotations
+
+import random as _random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
+from typing import Any
+
+from cmirev.store import LEECH_FAILS, CardState
+
+# Formats by kind of memory: recognition while an item is new or weak, recall once learned.
+RECOGNITION = (
+    "term", "definition", "true-false", "correction", "spot-mistake", "spot-practice",
+    "outcome", "figure", "who",
+)  # fmt: skip
+RECALL = ("cloze", "recall", "order")
+LEARNED_STABILITY_DAYS = 3.0
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a learner can set with ``cmirev config`` (stored in CMIREV_HOME/config.toml)."""
+
+    desired_retention: float = 0.90
+    new_per_day: int = 10
+    max_reviews_per_day: int = 100
+    day_start_hour: int = 4
+    learning_steps: tuple[int, ...] = (1, 10)  # minutes
+    fuzz: bool = True
+
+
+@cache
+def _fsrs(retention: float, steps: tuple[int, ...], fuzz: bool) -> Any:
+    import fsrs
+
+    return fsrs.Scheduler(
+        desired_retention=retention,
+        learning_steps=tuple(timedelta(minutes=m) for m in steps),
+        enable_fuzzing=fuzz,
+    )
+
+
+def fsrs_scheduler(settings: Settings) -> Any:
+    """The ``fsrs.Scheduler`` for these settings (cached)."""
+    return _fsrs(settings.desired_retention, settings.learning_steps, settings.fuzz)
+
+
+def rating_for(fmt: str, correct: bool, self_grade: int = 0) -> int:
+    """FSRS rating of an answer: a self-graded recall is the learner's grade; an auto-marked
+    answer is Good when right and Again when wrong."""
+    if fmt == "recall" and self_grade:
+        return self_grade
+    return GOOD if correct else AGAIN
+
+
+def to_fsrs(card: CardState) -> Any:
+    import fsrs
+
+    return fsrs.Card(
+        state=fsrs.State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def review(
+    settings: Settings,
+    item: str,
+    before: CardState | None,
+    rating: int,
+    now: datetime,
+    rng: _random.Random,
+) -> CardState:
+    """The item's card after one review at ``now``. Copies; never mutates ``before``.
+
+    A clock that went backwards (``now`` before the last review) is treated as the moment of
+    the last review, so intervals never go negative.
+    """
+    import fsrs
+
+    when = now.astimezone(UTC)
+    if before is not None and before.last_review is not None and when < before.last_review:
+        when = before.last_review
+    card = to_fsrs(before) if before is not None else fsrs.Card()
+    if settings.fuzz:
+        # py-fsrs draws its fuzz from the global random module: seed it from ours.
+        _random.seed(rng.getrandbits(64))
+    after, _ = fsrs_scheduler(settings).review_card(card, fsrs.Rating(rating), when)
+    fails = (before.fails if before else 0) + (rating == AGAIN)
+    return CardState(
+        item=item,
+        state=int(after.state),
+        step=after.step,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        due=after.due,
+        last_review=after.last_review,
+        reps=(before.reps if before else 0) + 1,
+        fails=fails,
+        leech=(before.leech if before else False) or fails >= LEECH_FAILS,
+    )
+
+
+def retrievability(settings: Settings, card: CardState, now: datetime) -> float:
+    """Predicted probability of recalling the item at ``now`` (0 for an unseen item)."""
+    return float(
+        fsrs_scheduler(settings).get_card_retrievability(to_fsrs(card), now.astimezone(UTC))
+    )
+
+
+def is_learned(card: CardState | None) -> bool:
+    """Learned: in review (not learning or relearning) with a stability of a few days."""
+    return card is not None and card.state == 2 and (card.stability or 0) >= LEARNED_STABILITY_DAYS
+
+
+def preferred_formats(card: CardState | None) -> tuple[str, ...]:
+    """Recognition formats while an item is new or weak, recall formats once it is learned."""
+    return RECALL if is_learned(card) else RECOGNITION
+
+
+def study_day(now: datetime, tz: tzinfo, start_hour: int) -> date:
+    """The learner's calendar day at ``now``: days start at ``start_hour`` local time."""
+    return (now.astimezone(tz) - timedelta(hours=start_hour)).date()
+
+
+def day_window(day: date, tz: tzinfo, start_hour: int) -> tuple[datetime, datetime]:
+    """The UTC moments a study day starts and ends."""
+    start = datetime(day.year, day.month, day.day, start_hour, tzinfo=tz)
+    nxt = day + timedelta(days=1)
+    end = datetime(nxt.year, nxt.month, nxt.day, start_hour, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@dataclass
+class Plan:
+    """Today's drill: due items (lowest predicted recall first), then new items."""
+
+    due: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    siblings_held: int = 0  # left for another day: a sibling was reviewed today or is planned
+    leeches: list[str] = field(default_factory=list)
+    new_left_today: int = 0
+    unseen: int = 0
+
+    @property
+    def items(self) -> list[str]:
+        return self.due + self.new
+
+
+def plan_drill(
+    settings: Settings,
+    items: Sequence[str],
+    cards: Mapping[str, CardState],
+    group: Mapping[str, str],
+    now: datetime,
+    reviewed_today: Mapping[str, bool],
+    new_limit: int | None = None,
+    review_limit: int | None = None,
+) -> Plan:
+    """Choose today's drill among ``items`` (global ids in catalog order).
+
+    ``reviewed_today`` maps items already reviewed today to whether they were new then.
+    ``new_limit`` and ``review_limit`` override what is left of today's allowances.
+    """
+    plan = Plan()
+    new_done = sum(1 for was_new in reviewed_today.values() if was_new)
+    reviews_done = len(reviewed_today) - new_done
+    new_left = max(0, settings.new_per_day - new_done) if new_limit is None else new_limit
+    reviews_left = (
+        max(0, settings.max_reviews_per_day - reviews_done)
+        if review_limit is None
+        else review_limit
+    )
+    plan.new_left_today = max(0, settings.new_per_day - new_done)
+    busy = {group.get(i, i): i for i in reviewed_today}  # group -> the item that used it today
+
+    def free(item: str) -> bool:
+        owner = busy.get(group.get(item, item))
+        return owner is None or owner == item
+
+    due = []
+    for item in items:
+        card = cards.get(item)
+        if card is None:
+            continue
+        if card.leech:
+            plan.leeches.append(item)
+        elif card.due <= now:
+            due.append((retrievability(settings, card, now), item))
+    for _, item in sorted(due):
+        if len(plan.due) >= reviews_left:
+            break
+        if not free(item):
+            plan.siblings_held += 1
+            continue
+        busy[group.get(item, item)] = item
+        plan.due.append(item)
+    unseen = [i for i in items if i not in cards]
+    plan.unseen = len(unseen)
+    for item in _interleave(unseen):
+        if len(plan.new) >= new_left:
+            break
+        if not free(item):
+            plan.siblings_held += 1
+            continue
+        busy[group.get(item, item)] = item
+        plan.new.append(item)
+    return plan
+
+
+def _interleave(items: Iterable[str]) -> list[str]:
+    """Round-robin over units, keeping each unit's order: a, b, c, a, b, c..."""
+    by_unit: dict[str, list[str]] = {}
+    for item in items:
+        by_unit.setdefault(item.split("/", 1)[0], []).append(item)
+    queues = list(by_unit.values())
+    out: list[str] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop(0))
+    return out
+
+
+def forecast(
+    cards: Iterable[CardState], tz: tzinfo, start_hour: int, today: date, days: int = 7
+) -> list[int]:
+    """How many items fall due on each of the next ``days`` study days (overdue count today)."""
+    counts = [0] * days
+    for card in cards:
+        if card.leech:
+            continue
+        offset = (study_day(card.due, tz, start_hour) - today).days
+        if offset < days:
+            counts[max(0, offset)] += 1
+    return counts

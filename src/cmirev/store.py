@@ -1,0 +1,429 @@
+"""The review store: SQLite, one row of scheduling state per item plus an append-only review log.
+
+- One transaction per answer (``BEGIN IMMEDIATE``), WAL mode and a busy timeout, so an answer is
+  either fully recorded or not at all, and two terminals can drill at once.
+- The file is identified by ``PRAGMA application_id`` and versioned by ``PRAGMA user_version``;
+  older versions are migrated, newer ones, foreign databases and damaged files are refused with
+  a clear error and never written to.
+- Times are UTC: whole microseconds since the epoch in ``cards`` (exact, cheap to compare and
+  sort), ISO-8601 beside the same number in ``reviews``.
+- Replaying ``reviews`` in order rebuilds ``cards`` (:meth:`Store.replay`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cmirev.errors import CmirevError
+
+APPLICATION_ID = 0x636D6972  # "cmir"
+SCHEMA_VERSION = 1
+LEECH_FAILS = 8
+
+_SCHEMA_V1 = """
+CREATE TABLE cards (
+    item        TEXT PRIMARY KEY,      -- global id, unit-id/item-id
+    state       INTEGER NOT NULL,      -- fsrs State: 1 learning, 2 review, 3 relearning
+    step        INTEGER,
+    stability   REAL,
+    difficulty  REAL,
+    due         INTEGER NOT NULL,      -- microseconds since the epoch, UTC
+    last_review INTEGER,               -- microseconds since the epoch, UTC
+    reps        INTEGER NOT NULL DEFAULT 0,
+    fails       INTEGER NOT NULL DEFAULT 0,
+    leech       INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX cards_due ON cards(due);
+CREATE TABLE reviews (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    item        TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    rating      INTEGER NOT NULL,      -- 1 Again, 2 Hard, 3 Good, 4 Easy
+    correct     INTEGER NOT NULL,
+    reviewed_at TEXT NOT NULL,         -- ISO-8601 UTC
+    ts          INTEGER NOT NULL,      -- the same, microseconds since the epoch
+    duration_ms INTEGER,
+    before      TEXT,                  -- card state before, JSON, or NULL for a new item
+    after       TEXT NOT NULL,         -- card state after, JSON
+    session     TEXT
+);
+CREATE INDEX reviews_item ON reviews(item);
+CREATE INDEX reviews_ts ON reviews(ts);
+"""
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+
+
+class StoreError(CmirevError):
+    """The review store cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Scheduling state of one item, as FSRS sees it (times UTC)."""
+
+    item: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int = 0
+    fails: int = 0
+    leech: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "state": self.state,
+                "step": self.step,
+                "stability": self.stability,
+                "difficulty": self.difficulty,
+                "due": self.due.isoformat(),
+                "last_review": self.last_review.isoformat() if self.last_review else None,
+                "reps": self.reps,
+                "fails": self.fails,
+                "leech": self.leech,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, item: str, text: str) -> CardState:
+        d = json.loads(text)
+        return cls(
+            item=item,
+            state=d["state"],
+            step=d["step"],
+            stability=d["stability"],
+            difficulty=d["difficulty"],
+            due=datetime.fromisoformat(d["due"]),
+            last_review=datetime.fromisoformat(d["last_review"]) if d["last_review"] else None,
+            reps=d["reps"],
+            fails=d["fails"],
+            leech=d["leech"],
+        )
+
+
+@dataclass(frozen=True)
+class Review:
+    """One row of the review log."""
+
+    id: int
+    item: str
+    format: str
+    rating: int
+    correct: bool
+    reviewed_at: datetime
+    duration_ms: int | None
+    before: CardState | None
+    after: CardState
+    session: str | None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def _ts(moment: datetime) -> int:
+    """Whole microseconds since the epoch, UTC: exact, so state round-trips unchanged."""
+    return (moment - _EPOCH) // _MICRO
+
+
+def _dt(ts: int | None) -> datetime | None:
+    return None if ts is None else _EPOCH + ts * _MICRO
+
+
+class Store:
+    """An open review store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self.path = path
+        self._check_identity(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the review store {path}: {exc}") from None
+        try:
+            self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StoreError(f"cannot use the review store {path}: {exc}") from None
+
+    # -- opening
+
+    @staticmethod
+    def _check_identity(path: Path) -> None:
+        """Refuse a file that is not ours (or is damaged, or newer) before anything writes to it."""
+        if not path.exists():
+            if path.parent.exists() and not path.parent.is_dir():
+                raise StoreError(f"cannot create the review store: {path.parent} is not a folder")
+            return
+        if path.is_dir():
+            raise StoreError(f"the review store {path} is a folder, not a file")
+        if path.stat().st_size == 0:
+            return
+        try:
+            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                app_id = probe.execute("PRAGMA application_id").fetchone()[0]
+                version = probe.execute("PRAGMA user_version").fetchone()[0]
+                tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"the review store {path} is damaged or not a database ({exc}); it was left "
+                "untouched: move it aside to start a new one, or restore a backup"
+            ) from None
+        if app_id != APPLICATION_ID and (app_id != 0 or tables):
+            raise StoreError(
+                f"{path} is not a cmirev review store (another program's database); it was "
+                "left untouched: point CMIREV_HOME elsewhere or move the file"
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the review store {path} has schema version {version}, newer than this cmirev "
+                f"understands ({SCHEMA_VERSION}); it was left untouched: upgrade cmirev"
+            )
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                script = re.sub(r"--[^\n]*", "", MIGRATIONS[target])
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {target}")
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions
+
+    class _Txn:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type: object, *rest: object) -> None:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def transaction(self) -> Store._Txn:
+        """``with store.transaction():`` one write transaction, rolled back on error."""
+        return Store._Txn(self.db)
+
+    # -- reading
+
+    def card(self, item: str) -> CardState | None:
+        row = self.db.execute(
+            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
+            "FROM cards WHERE item = ?",
+            (item,),
+        ).fetchone()
+        return _card(row) if row else None
+
+    def cards(self, items: Iterable[str] | None = None) -> dict[str, CardState]:
+        """Cards by item; only these items when given."""
+        sql = (
+            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
+            "FROM cards"
+        )
+        if items is None:
+            return {row[0]: _card(row) for row in self.db.execute(sql)}
+        wanted = list(items)
+        found: dict[str, CardState] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"{sql} WHERE item IN ({marks})", chunk):
+                found[row[0]] = _card(row)
+        return found
+
+    def reviews(self, item: str | None = None, since: datetime | None = None) -> Iterator[Review]:
+        """Review log rows in order, for one item and/or since a moment."""
+        where: list[str] = ["1"]
+        args: list[Any] = []
+        if item is not None:
+            where.append("item = ?")
+            args.append(item)
+        if since is not None:
+            where.append("ts >= ?")
+            args.append(_ts(since))
+        return self._reviews_where(" AND ".join(where), args)
+
+    def count_reviews(self, since: datetime | None = None, until: datetime | None = None) -> int:
+        sql, args = "SELECT count(*) FROM reviews WHERE 1", []
+        if since is not None:
+            sql += " AND ts >= ?"
+            args.append(_ts(since))
+        if until is not None:
+            sql += " AND ts < ?"
+            args.append(_ts(until))
+        return int(self.db.execute(sql, args).fetchone()[0])
+
+    def items_reviewed(self, since: datetime, until: datetime) -> dict[str, bool]:
+        """Items reviewed in [since, until): item -> whether it was new at its first review then."""
+        rows = self.db.execute(
+            "SELECT item, min(before IS NULL) FROM reviews WHERE ts >= ? AND ts < ? GROUP BY item",
+            (_ts(since), _ts(until)),
+        )
+        return {item: bool(new) for item, new in rows}
+
+    def item_ids(self) -> list[str]:
+        """Every item with history (a card)."""
+        return [row[0] for row in self.db.execute("SELECT item FROM cards ORDER BY item")]
+
+    # -- writing
+
+    def record(
+        self,
+        item: str,
+        fmt: str,
+        rating: int,
+        correct: bool,
+        at: datetime,
+        before: CardState | None,
+        after: CardState,
+        duration_ms: int | None = None,
+        session: str | None = None,
+    ) -> int:
+        """Append a review and set the item's card, in one transaction. Returns the review id."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
+                "before, after, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item,
+                    fmt,
+                    rating,
+                    int(correct),
+                    at.astimezone(UTC).isoformat(),
+                    _ts(at),
+                    duration_ms,
+                    before.to_json() if before else None,
+                    after.to_json(),
+                    session,
+                ),
+            )
+            self._put(db, after)
+            return int(cur.lastrowid or 0)
+
+    @staticmethod
+    def _put(db: sqlite3.Connection, card: CardState) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO cards (item, state, step, stability, difficulty, due, "
+            "last_review, reps, fails, leech) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card.item,
+                card.state,
+                card.step,
+                card.stability,
+                card.difficulty,
+                _ts(card.due),
+                _ts(card.last_review) if card.last_review else None,
+                card.reps,
+                card.fails,
+                int(card.leech),
+            ),
+        )
+
+    def undo(self, review_id: int) -> Review | None:
+        """Remove a review and put its item's card back as it was before, in one transaction.
+
+        Only the latest review of an item can be undone (later ones were built on it).
+        """
+        with self.transaction() as db:
+            found = list(self._reviews_where("id = ?", [review_id]))
+            if not found:
+                return None
+            review = found[0]
+            latest = db.execute(
+                "SELECT max(id) FROM reviews WHERE item = ?", (review.item,)
+            ).fetchone()[0]
+            if latest != review_id:
+                raise StoreError(f"only the latest answer to {review.item} can be undone")
+            db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if review.before is None:
+                db.execute("DELETE FROM cards WHERE item = ?", (review.item,))
+            else:
+                self._put(db, review.before)
+            return review
+
+    def _reviews_where(self, where: str, args: list[Any]) -> Iterator[Review]:
+        rows = self.db.execute(
+            "SELECT id, item, format, rating, correct, reviewed_at, duration_ms, before, after, "
+            f"session FROM reviews WHERE {where} ORDER BY id",
+            args,
+        )
+        for row in rows:
+            yield Review(
+                id=row[0],
+                item=row[1],
+                format=row[2],
+                rating=row[3],
+                correct=bool(row[4]),
+                reviewed_at=datetime.fromisoformat(row[5]),
+                duration_ms=row[6],
+                before=CardState.from_json(row[1], row[7]) if row[7] else None,
+                after=CardState.from_json(row[1], row[8]),
+                session=row[9],
+            )
+
+    def reset_leech(self, item: str) -> bool:
+        """Clear an item's leech flag (and its failure count); True when it was a leech."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE cards SET leech = 0, fails = 0 WHERE item = ? AND leech = 1", (item,)
+            )
+            return cur.rowcount > 0
+
+    def leeches(self) -> list[str]:
+        return [
+            r[0] for r in self.db.execute("SELECT item FROM cards WHERE leech = 1 ORDER BY item")
+        ]
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _card(row: tuple[Any, ...]) -> CardState:
+    due = _dt(row[5])
+    assert due is not None
+    return CardState(
+        item=row[0],
+        state=row[1],
+        step=row[2],
+        stability=row[3],
+        difficulty=row[4],
+        due=due,
+        last_review=_dt(row[6]),
+        reps=row[7],
+        fails=row[8],
+        leech=bool(row[9]),
+    )

@@ -1,0 +1,239 @@
+"""Study with memory: the catalog, the review store and the scheduler working together.
+
+:class:`Study` is what the ``drill``, ``due`` and ``quiz`` commands call: it records answers as
+reviews, plans today's drill, picks each item's question format from its memory state, and
+reports what is due. Time comes from an injected clock and randomness from an injected
+``random.Random``, so a whole multi-day history can be simulated in a test.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from random import Random
+from typing import Any
+
+from cmirev import scheduler
+from cmirev.models import Catalog, Item, Unit
+from cmirev.questions import Generator, Question
+from cmirev.scheduler import Plan, Settings
+from cmirev.session import QUIZ_SECTIONS, Answer
+from cmirev.store import CardState, Store
+
+# The order new items are introduced in, within each unit: ideas first, outcomes last.
+DRILL_ORDER = (
+    "concepts",
+    "key_terms",
+    "misconceptions",
+    "assessment_criteria",
+    "mistakes",
+    "facts",
+    "guidance",
+    "learning_outcomes",
+)
+assert set(DRILL_ORDER) == set(QUIZ_SECTIONS)
+
+
+def env_clock() -> Callable[[], datetime]:
+    """The clock: real time, or the fixed moment in ``CMIREV_NOW`` (ISO-8601; for simulating
+    days of study in tests and demonstrations)."""
+    import os
+
+    from cmirev.errors import UsageError
+
+    raw = os.environ.get("CMIREV_NOW")
+    if not raw:
+        return lambda: datetime.now(UTC)
+    try:
+        fixed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise UsageError(f"CMIREV_NOW={raw!r} is not an ISO-8601 date and time") from None
+    if fixed.tzinfo is None:
+        fixed = fixed.astimezone()
+    return lambda: fixed
+
+
+def local_tz() -> tzinfo:
+    """The machine's local timezone now (honours TZ)."""
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A drillable item: its global id, unit, section and content."""
+
+    gid: str
+    unit: Unit
+    section: str
+    item: Item
+
+
+class Study:
+    """Scheduling and recording over one catalog and one store."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: Store,
+        settings: Settings,
+        *,
+        tz: tzinfo | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rng: Random | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.settings = settings
+        self.tz = tz or local_tz()
+        self.clock = clock
+        self.rng = rng or Random()
+        self.generator = Generator(catalog)
+        self.session_id = uuid.uuid4().hex[:12]
+        self.entries: dict[str, Entry] = {}
+        for unit in catalog.units:
+            for section in DRILL_ORDER:
+                for item in unit.section(section):
+                    if self.generator.formats_for(unit, section, item):
+                        gid = f"{unit.id}/{item.id}"
+                        self.entries[gid] = Entry(gid, unit, section, item)
+
+    # -- days
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def today(self) -> date:
+        return scheduler.study_day(self.now(), self.tz, self.settings.day_start_hour)
+
+    def window(self, day: date | None = None) -> tuple[datetime, datetime]:
+        return scheduler.day_window(day or self.today(), self.tz, self.settings.day_start_hour)
+
+    # -- recording
+
+    def record(self, answer: Answer) -> int:
+        """Turn an answer into a review: new card state, log row, one transaction."""
+        q = answer.question
+        rating = scheduler.rating_for(
+            q.format, answer.mark.correct, answer.mark.rating if q.format == "recall" else 0
+        )
+        now = self.now()
+        before = self.store.card(q.item)
+        after = scheduler.review(self.settings, q.item, before, rating, now, self.rng)
+        return self.store.record(
+            q.item,
+            q.format,
+            rating,
+            answer.mark.correct,
+            now,
+            before,
+            after,
+            duration_ms=round(answer.seconds * 1000),
+            session=self.session_id,
+        )
+
+    def undo(self, review_id: int) -> bool:
+        return self.store.undo(review_id) is not None
+
+    # -- drilling
+
+    def items(self, units: Sequence[Unit]) -> list[str]:
+        wanted = {u.id for u in units}
+        return [gid for gid, e in self.entries.items() if e.unit.id in wanted]
+
+    def plan(
+        self, units: Sequence[Unit], new_limit: int | None = None, review_limit: int | None = None
+    ) -> Plan:
+        """Today's drill for these units."""
+        items = self.items(units)
+        start, end = self.window()
+        return scheduler.plan_drill(
+            self.settings,
+            items,
+            self.store.cards(items),
+            self.generator.group,
+            self.now(),
+            self.store.items_reviewed(start, end),
+            new_limit,
+            review_limit,
+        )
+
+    def question(self, gid: str) -> Question | None:
+        """A question about this item, in a format that suits its memory state."""
+        entry = self.entries.get(gid)
+        if entry is None:
+            return None
+        card = self.store.card(gid)
+        allowed = self.generator.formats_for(entry.unit, entry.section, entry.item)
+        preferred = [f for f in scheduler.preferred_formats(card) if f in allowed]
+        others = [f for f in allowed if f not in preferred]
+        self.rng.shuffle(preferred)
+        self.rng.shuffle(others)
+        for fmt in preferred + others:
+            q = self.generator.make(fmt, entry.unit, entry.section, entry.item, self.rng)
+            if q is not None:
+                return q
+        return None
+
+    # -- reporting
+
+    def due_report(self, units: Sequence[Unit], days: int = 7) -> dict[str, Any]:
+        """Per unit: due now, new available, leeches, and a forecast of the next ``days`` days."""
+        now = self.now()
+        today = self.today()
+        start, end = self.window()
+        reviewed = self.store.items_reviewed(start, end)
+        new_left = max(0, self.settings.new_per_day - sum(1 for v in reviewed.values() if v))
+        rows: list[dict[str, Any]] = []
+        total_forecast = [0] * days
+        next_due: datetime | None = None
+        for unit in units:
+            items = self.items([unit])
+            cards = self.store.cards(items)
+            live = [c for c in cards.values() if not c.leech]
+            later = [c.due for c in live if c.due > now]
+            if later and (next_due is None or min(later) < next_due):
+                next_due = min(later)
+            fc = scheduler.forecast(live, self.tz, self.settings.day_start_hour, today, days)
+            total_forecast = [a + b for a, b in zip(total_forecast, fc, strict=True)]
+            rows.append(
+                {
+                    "unit": unit.id,
+                    "due_now": sum(1 for c in live if c.due <= now),
+                    "new_available": len(items) - len(cards),
+                    "leeches": len(cards) - len(live),
+                    "forecast": fc,
+                }
+            )
+        totals: dict[str, Any] = {
+            key: sum(r[key] for r in rows) for key in ("due_now", "new_available", "leeches")
+        }
+        totals["forecast"] = total_forecast
+        return {
+            "today": today.isoformat(),
+            "new_left_today": new_left,
+            "units": rows,
+            "total": totals,
+            "forecast_days": [(today + timedelta(days=i)).isoformat() for i in range(days)],
+            "next_due": next_due.isoformat() if next_due else None,
+        }
+
+    def orphans(self) -> list[tuple[str, int]]:
+        """Items with review history whose ids no longer exist in the content."""
+        known = {f"{u.id}/{i.id}" for u in self.catalog.units for _, i in u.items()}
+        rows = self.store.db.execute(
+            "SELECT item, count(*) FROM reviews GROUP BY item ORDER BY item"
+        )
+        return [(item, n) for item, n in rows if item not in known]
+
+
+def card_summary(card: CardState | None) -> str:
+    """A short description of an item's memory, for feedback lines."""
+    if card is None:
+        return "new"
+    if card.leech:
+        return "leech"
+    return {1: "learning", 2: "review", 3: "relearning"}.get(card.state, "?")
