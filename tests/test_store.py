@@ -203,7 +203,7 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
     """A data directory path that runs through a file cannot be created: StoreError, no crash."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(StoreError, match="is not a folder|cannot open"):
+    with pytest.raises(StoreError, match=r"is not a folder|cannot open"):
         Store(blocker / "sub" / "reviews.sqlite3")
 
 
