@@ -214,11 +214,11 @@ def _open_study(catalog: Any, seed: int | None = None) -> Any:
     import random
 
     from cmirev.config import load_settings
-    from cmirev.paths import home_dir, store_path
+    from cmirev.paths import ensure_home, store_path
     from cmirev.store import Store
     from cmirev.study import Study, env_clock
 
-    settings = load_settings(home_dir())
+    settings = load_settings(ensure_home())
     clock = env_clock()
     return Study(catalog, Store(store_path()), settings, clock=clock, rng=random.Random(seed))
 

@@ -57,3 +57,17 @@ def cache_dir() -> Path:
 def store_path() -> Path:
     """The review store: ``reviews.sqlite3`` in the data directory."""
     return home_dir() / "reviews.sqlite3"
+
+
+def ensure_home() -> Path:
+    """The data directory, created if missing; a CmirevError when it cannot be."""
+    from cmirev.errors import CmirevError
+
+    home = home_dir()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CmirevError(f"cannot use the data folder {home}: {exc.strerror or exc}") from None
+    if not os.access(home, os.W_OK):
+        raise CmirevError(f"cannot use the data folder {home}: it is not writable")
+    return home

@@ -210,29 +210,26 @@ def plan_drill(
         plan.due.append(item)
     unseen = [i for i in items if i not in cards]
     plan.unseen = len(unseen)
-    for item in _interleave(unseen):
-        if len(plan.new) >= new_left:
-            break
-        if not free(item):
-            plan.siblings_held += 1
-            continue
-        busy[group.get(item, item)] = item
-        plan.new.append(item)
+    queues = list(_by_unit(unseen).values())
+    while len(plan.new) < new_left and any(queues):
+        for queue in queues:
+            # Each unit in turn gives its next item that no sibling has claimed today.
+            while queue and len(plan.new) < new_left:
+                item = queue.pop(0)
+                if free(item):
+                    busy[group.get(item, item)] = item
+                    plan.new.append(item)
+                    break
+                plan.siblings_held += 1
     return plan
 
 
-def _interleave(items: Iterable[str]) -> list[str]:
-    """Round-robin over units, keeping each unit's order: a, b, c, a, b, c..."""
+def _by_unit(items: Iterable[str]) -> dict[str, list[str]]:
+    """Items grouped by unit, each unit's order kept."""
     by_unit: dict[str, list[str]] = {}
     for item in items:
         by_unit.setdefault(item.split("/", 1)[0], []).append(item)
-    queues = list(by_unit.values())
-    out: list[str] = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                out.append(queue.pop(0))
-    return out
+    return by_unit
 
 
 def forecast(

@@ -290,7 +290,7 @@ class Store:
     def items_reviewed(self, since: datetime, until: datetime) -> dict[str, bool]:
         """Items reviewed in [since, until): item -> whether it was new at its first review then."""
         rows = self.db.execute(
-            "SELECT item, min(before IS NULL) FROM reviews WHERE ts >= ? AND ts < ? GROUP BY item",
+            "SELECT item, max(before IS NULL) FROM reviews WHERE ts >= ? AND ts < ? GROUP BY item",
             (_ts(since), _ts(until)),
         )
         return {item: bool(new) for item, new in rows}

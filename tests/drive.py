@@ -1,0 +1,59 @@
+"""Drive the installed cmirev in a pseudo-terminal, answering whatever it asks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+
+CMIREV = Path(sys.executable).parent / "cmirev"
+
+PROMPTS = [
+    r"Answer \(a-([a-j])\)",
+    r"True or false \(t/f\)",
+    r"Missing word",
+    r"Order \(letters",
+    r"Press Enter to reveal",
+    r"Grade yourself",
+    r"(Right|Not quite|Graded \d)",
+    pexpect.EOF,
+]
+
+
+def spawn(*args: str, home: Path, extra_env: dict[str, str] | None = None) -> pexpect.spawn:
+    """Start cmirev in a 100x40 pty with this CMIREV_HOME, no colour."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env.update(CMIREV_HOME=str(home), NO_COLOR="1", TERM="xterm")
+    env.update(extra_env or {})
+    return pexpect.spawn(
+        str(CMIREV), list(args), env=env, dimensions=(40, 100), encoding="utf-8", timeout=60
+    )
+
+
+class Answerer:
+    """Answers each prompt plausibly (not necessarily right) and counts the feedback it sees."""
+
+    def __init__(self, child: pexpect.spawn) -> None:
+        self.child = child
+        self.feedback = 0
+        self.sent = 0
+        self.order_letters = "abcdefgh"
+
+    def step(self) -> bool:
+        """Handle the next prompt or feedback; False at the end of output."""
+        which = self.child.expect(PROMPTS)
+        if which == 7:
+            return False
+        if which == 6:
+            self.feedback += 1
+            return True
+        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3"}[which]
+        if which == 3:
+            self.child.expect(r"›")
+            count = len(set(__import__("re").findall(r"\n\s*([a-h])\) ", self.child.before or "")))
+            reply = self.order_letters[: max(count, 3)]
+        self.child.sendline(reply)
+        self.sent += 1
+        return True

@@ -1,0 +1,335 @@
+"""Daily drills: planning, recording, undo, limits, and the commands around them."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from cmirev.cli import app
+from cmirev.loader import load_catalog
+from cmirev.models import Catalog
+from cmirev.questions import LETTERS, Mark
+from cmirev.scheduler import Settings
+from cmirev.session import Answer
+from cmirev.store import Store
+from cmirev.study import Study
+
+from .test_quiz_cli import right_reply
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def study_at(catalog: Catalog, path: Path, moment: datetime, **settings: object) -> Study:
+    """A Study over a store at ``path`` whose clock is fixed at ``moment``."""
+    return Study(
+        catalog,
+        Store(path),
+        Settings(fuzz=False, **settings),  # type: ignore[arg-type]
+        tz=LONDON,
+        clock=lambda: moment,
+        rng=random.Random(1),
+    )
+
+
+def answer(study: Study, gid: str, correct: bool) -> int:
+    """Answer a question about ``gid`` right or wrong and record it."""
+    q = study.question(gid)
+    assert q is not None
+    mark = Mark(True, correct, 3 if correct else 1)
+    return study.record(Answer(q, "x", mark, 2.0))
+
+
+def test_new_items_interleave_units_and_respect_the_daily_limit(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The first new items come from different units; the day's new limit spans sessions."""
+    study = study_at(catalog, tmp_path / "r.db", NOW, new_per_day=6)
+    plan = study.plan(list(catalog.units))
+    assert len(plan.new) == 6
+    assert len({gid.split("/")[0] for gid in plan.new[:4]}) == 4
+    for gid in plan.new[:4]:
+        answer(study, gid, True)
+    later = study.plan(list(catalog.units))
+    assert len(later.new) == 2
+    assert not set(later.new) & set(plan.new[:4])
+
+
+def test_due_reviews_come_first_lowest_recall_first(catalog: Catalog, tmp_path: Path) -> None:
+    """Days later, due items are planned before new ones, the most forgotten first."""
+    path = tmp_path / "r.db"
+    day0 = study_at(catalog, path, NOW)
+    first = day0.plan(list(catalog.units)).new[:3]
+    for gid in first:
+        answer(day0, gid, True)
+    answer(study_at(catalog, path, NOW + timedelta(days=1)), first[2], True)
+    later = study_at(catalog, path, NOW + timedelta(days=30))
+    plan = later.plan(list(catalog.units))
+    assert plan.due[:3] == [first[0], first[1], first[2]] or set(plan.due[:2]) == set(first[:2])
+    assert plan.items[: len(plan.due)] == plan.due
+
+
+def test_siblings_are_not_both_asked_on_one_day(catalog: Catalog, tmp_path: Path) -> None:
+    """After answering one unit's public-equals-private, its twins in other units wait a day."""
+    study = study_at(catalog, tmp_path / "r.db", NOW, new_per_day=500)
+    answer(study, "public-services-leadership/public-equals-private", True)
+    plan = study.plan(list(catalog.units))
+    assert "collaborative-public-services-project/public-equals-private" not in plan.items
+    assert (
+        "planning-to-meet-public-services-customer-requirements/public-equals-private"
+        not in plan.items
+    )
+    assert plan.siblings_held >= 2
+    groups = [study.generator.group.get(g, g) for g in plan.items]
+    assert len(groups) == len(set(groups))
+
+
+def test_leeches_are_left_out_and_reported(catalog: Catalog, tmp_path: Path) -> None:
+    """An item failed 8 times is not planned and is listed as a leech."""
+    path = tmp_path / "r.db"
+    gid = "public-services-leadership/kotter-8-steps"
+    for n in range(8):
+        answer(study_at(catalog, path, NOW + timedelta(days=n)), gid, False)
+    plan = study_at(catalog, path, NOW + timedelta(days=20)).plan(list(catalog.units))
+    assert gid in plan.leeches
+    assert gid not in plan.items
+
+
+def test_formats_follow_memory(catalog: Catalog, tmp_path: Path) -> None:
+    """A new item is asked by recognition; once learned, by recall."""
+    path = tmp_path / "r.db"
+    gid = "public-services-leadership/kotter-8-steps"
+    study = study_at(catalog, path, NOW)
+    q = study.question(gid)
+    assert q is not None and q.format in {"term", "definition", "true-false"}
+    at = NOW
+    for days in (0, 1, 4, 12):
+        at = NOW + timedelta(days=days)
+        answer(study_at(catalog, path, at), gid, True)
+    learned = study_at(catalog, path, at + timedelta(days=30)).question(gid)
+    assert learned is not None and learned.format in {"cloze", "recall", "order"}
+
+
+def test_a_change_of_timezone_keeps_history_and_plans(catalog: Catalog, tmp_path: Path) -> None:
+    """Studying in Tokyo then in Los Angeles: no crash, every review kept, days still counted."""
+    path = tmp_path / "r.db"
+    tokyo = Study(
+        catalog, Store(path), Settings(fuzz=False), tz=ZoneInfo("Asia/Tokyo"), clock=lambda: NOW
+    )
+    for gid in tokyo.plan(list(catalog.units)).new[:3]:
+        answer(tokyo, gid, True)
+    la = Study(
+        catalog,
+        Store(path),
+        Settings(fuzz=False),
+        tz=ZoneInfo("America/Los_Angeles"),
+        clock=lambda: NOW + timedelta(hours=2),
+    )
+    plan = la.plan(list(catalog.units))
+    assert la.store.count_reviews() == 3
+    assert len(plan.new) == 7  # the three of "today" still count against the new limit
+
+
+def drill(runner: CliRunner, *args: str, input: str, now: datetime = NOW) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["drill", *args], input=input, env={"CMIREV_NOW": now.isoformat()})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def reviews(home: Path) -> int:
+    db = sqlite3.connect(home / "reviews.sqlite3")
+    try:
+        return int(db.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_drill_saves_each_answer_and_q_says_what_remains(runner: CliRunner, isolated: Path) -> None:
+    """Two answers then q: two reviews saved, the summary says so and what is left today."""
+    code, out, _ = drill(runner, "--new", "5", "--seed", "1", input="a\na\nq\n")
+    assert code == 0
+    assert "Today's drill: 0 due, 5 new." in out
+    assert "Drill stopped." in out
+    assert "Saved 2 answer(s) on 2 item(s)" in out
+    assert "item(s) remain for today" in out
+    assert reviews(isolated) == 2
+
+
+def test_a_wrong_answer_comes_back_later_in_the_session(runner: CliRunner, isolated: Path) -> None:
+    """An item answered wrongly is asked again after a few others, and both answers are saved."""
+    code, out, _ = drill(runner, "--new", "5", "--seed", "2", input="a\n" * 40)
+    assert code == 0
+    sources = [line for line in out.splitlines() if line.startswith("Source: ")]
+    repeated = [s for s in set(sources) if sources.count(s) > 1]
+    assert repeated, out
+
+
+def test_u_undoes_the_last_answer(runner: CliRunner, isolated: Path) -> None:
+    """u removes the last review and asks that question again."""
+    code, out, _ = drill(runner, "--new", "3", "--seed", "3", input="a\nu\nq\n")
+    assert code == 0
+    assert "Undone: your answer 'a' was removed; here is the question again." in out
+    assert out.count("Question 1 of 3") == 2
+    assert reviews(isolated) == 0
+
+
+def test_u_with_nothing_to_undo(runner: CliRunner) -> None:
+    """u before any answer says there is nothing to undo and asks the same question."""
+    code, out, _ = drill(runner, "--new", "2", "--seed", "3", input="u\nq\n")
+    assert code == 0
+    assert "Nothing to undo yet." in out
+
+
+def test_nothing_due_says_when_and_offers_new_items(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """With today's new items learned and nothing due, the drill says when to come back."""
+    runner.invoke(app, ["config", "new_per_day", "1"])
+    path = isolated / "reviews.sqlite3"
+    gid = study_at(catalog, path, NOW).plan(list(catalog.units)).new[0]
+    answer(study_at(catalog, path, NOW), gid, True)
+    answer(study_at(catalog, path, NOW + timedelta(minutes=15)), gid, True)
+    code, out, _ = drill(runner, input="", now=NOW + timedelta(hours=3))
+    assert code == 0
+    assert "Nothing is due now." in out
+    assert "Next review due" in out
+    assert "'cmirev drill --new 5' starts five more now." in out
+
+
+def test_quiz_answers_become_reviews_unless_practice(runner: CliRunner, isolated: Path) -> None:
+    """A quiz records its answers in the store; --practice leaves it untouched."""
+    runner.invoke(
+        app,
+        ["quiz", "all", "-n", "2", "--seed", "5"],
+        input="a\na\n",
+        env={"CMIREV_NOW": NOW.isoformat()},
+    )
+    assert reviews(isolated) == 2
+    runner.invoke(app, ["quiz", "all", "-n", "2", "--seed", "5", "--practice"], input="a\na\n")
+    assert reviews(isolated) == 2
+
+
+def test_due_json_has_per_unit_counts_and_a_week_forecast(runner: CliRunner) -> None:
+    """`cmirev due --json`: due now, new, leeches and seven forecast days for every unit."""
+    drill(runner, "--new", "4", "--seed", "6", input="a\na\na\na\n")
+    result = runner.invoke(
+        app, ["due", "--json"], env={"CMIREV_NOW": (NOW + timedelta(days=2)).isoformat()}
+    )
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert {"today", "new_left_today", "units", "total", "forecast_days", "next_due"} <= set(report)
+    assert len(report["units"]) == 4
+    assert all(len(u["forecast"]) == 7 for u in report["units"])
+    seen = sum(u["due_now"] for u in report["units"]) + sum(report["total"]["forecast"][1:])
+    assert seen == 4
+    assert sum(u["new_available"] for u in report["units"]) == report["total"]["new_available"]
+
+
+def test_config_reads_checks_and_writes(runner: CliRunner, isolated: Path) -> None:
+    """Settings are shown, set, kept in config.toml, and bad values are refused."""
+    result = runner.invoke(app, ["config", "desired-retention", "0.85"])
+    assert result.exit_code == 0 and "0.85" in result.stdout
+    assert "desired_retention = 0.85" in (isolated / "config.toml").read_text()
+    result = runner.invoke(app, ["config", "desired_retention", "0.99"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == "Error: desired_retention must be between 0.70 and 0.97, not 0.99"
+    )
+    result = runner.invoke(app, ["config", "retention"])
+    assert result.exit_code == 2 and "unknown setting 'retention'" in result.stderr
+    (isolated / "config.toml").write_text("new_per_day = 'many'\n")
+    result = runner.invoke(app, ["due"])
+    assert result.exit_code == 1 and "config.toml: new_per_day must be a number" in result.stderr
+
+
+def test_leeches_command_lists_and_resets(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """A leech shows in `cmirev leeches`; --reset puts it back; resetting a non-leech is an error."""
+    gid = "public-services-leadership/kotter-8-steps"
+    for n in range(8):
+        answer(study_at(catalog, isolated / "reviews.sqlite3", NOW + timedelta(days=n)), gid, False)
+    result = runner.invoke(app, ["leeches"])
+    assert gid in result.stdout and "Kotter" in result.stdout
+    assert runner.invoke(app, ["leeches", "--reset", gid]).exit_code == 0
+    again = runner.invoke(app, ["leeches", "--reset", gid])
+    assert again.exit_code == 2 and "is not a leech" in again.stderr
+
+
+def test_validate_lists_orphaned_history(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """History of an item whose id disappeared is kept and listed by validate; drills still run."""
+    study = study_at(catalog, isolated / "reviews.sqlite3", NOW)
+    q = study.question("public-services-leadership/kotter-8-steps")
+    assert q is not None
+    from dataclasses import replace
+
+    gone = replace(q, item="public-services-leadership/old-kotter-id")
+    study.record(Answer(gone, "a", Mark(True, True, 3), 1.0))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert (
+        "Orphaned history: public-services-leadership/old-kotter-id (1 review) is no longer in the content."
+        in result.stdout
+    )
+    assert drill(runner, "--new", "1", input="q\n")[0] == 0
+    assert reviews(isolated) == 1
+
+
+def test_a_damaged_store_is_an_error_and_left_alone(runner: CliRunner, isolated: Path) -> None:
+    """A corrupt reviews.sqlite3 makes drill and due exit 1 with advice; the file is unchanged."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    store = isolated / "reviews.sqlite3"
+    store.write_bytes(b"this is not sqlite at all" * 100)
+    before = store.read_bytes()
+    for args in (["drill"], ["due"]):
+        result = runner.invoke(app, args, input="")
+        assert result.exit_code == 1
+        assert "is damaged or not a database" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert store.read_bytes() == before
+
+
+def test_an_unusable_data_directory_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    """CMIREV_HOME pointing through a file: exit 1, one line saying why."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["due"], env={"CMIREV_HOME": str(blocker / "home")})
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert "Error: cannot use the data folder" in result.stderr
+
+
+def test_right_answers_in_a_scripted_drill_schedule_items_for_later_days(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """Answering a drill right pushes every item past today, so tomorrow's plan has no reviews."""
+    study = study_at(catalog, isolated / "reviews.sqlite3", NOW)
+    plan = study.plan(list(catalog.units), new_limit=3)
+    rng = random.Random(9)
+    study.rng = rng
+    replies: list[str] = []
+    for gid in plan.items:
+        q = study.question(gid)
+        assert q is not None
+        replies.extend(right_reply(q))
+    assert LETTERS  # the replies above use letters for choices
+    for gid in plan.items:
+        answer(study, gid, True)
+        answer(
+            study_at(catalog, isolated / "reviews.sqlite3", NOW + timedelta(minutes=15)), gid, True
+        )
+    tomorrow = study_at(catalog, isolated / "reviews.sqlite3", NOW + timedelta(days=1))
+    assert not set(tomorrow.plan(list(catalog.units)).due) & set(plan.items)
