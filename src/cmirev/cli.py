@@ -300,6 +300,36 @@ def due(
 
 
 @app.command()
+def stats(
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
+) -> None:
+    """Your progress: retention, a review calendar, the month's workload, and readiness per
+    unit, learning outcome and assessment criterion.
+
+    Example: cmirev stats --unit public-services-leadership
+    """
+    from cmirev import content, render
+    from cmirev import stats as figures
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    study = _open_study(catalog)
+    report = figures.compute(study, content.resolve_units(catalog, unit))
+    if as_json:
+        render.print_json(report)
+        return
+    out = render.make_out()
+    if not report["reviews_total"]:
+        render.no_history_view(out)
+        return
+    render.stats_view(out, report)
+
+
+@app.command()
 def config(
     key: Annotated[str | None, typer.Argument(help="A setting.", show_default=False)] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)] = None,

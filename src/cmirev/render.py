@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 class Out(Protocol):
     """The few shapes every view is made of."""
 
+    width: int | None  # columns to fit, or None for unbounded (plain text)
+
     def title(self, text: str, subtitle: str = "") -> None: ...
     def heading(self, text: str) -> None: ...
     def text(self, text: str, *, dim: bool = False) -> None: ...
@@ -37,6 +39,7 @@ class PlainOut:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stdout
         self._started = False
+        self.width: int | None = None
 
     def _line(self, text: str = "") -> None:
         self.stream.write(text + "\n")
@@ -84,6 +87,7 @@ class RichOut:
         from rich.console import Console
 
         self.console = console or Console(highlight=False)
+        self.width: int | None = self.console.width
 
     def title(self, text: str, subtitle: str = "") -> None:
         from rich.rule import Rule
@@ -292,3 +296,157 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
         "Forecast columns count items falling due each study day (today includes overdue).",
         dim=True,
     )
+
+
+# --- stats ------------------------------------------------------------------------------------
+
+SHADES = "·░▒▓█"
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+def _fit(text: str, width: int | None) -> str:
+    if width is None or len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…"
+
+
+def _bar(fraction: float, width: int = 20) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(100 * value)}%"
+
+
+def _initials(title: str) -> str:
+    return "".join(w[0] for w in title.replace(":", "").split() if w[0].isupper())
+
+
+def stats_view(out: Out, stats: dict[str, Any]) -> None:
+    """`cmirev stats`: one screen of progress, workload and readiness."""
+    width = out.width
+    items = stats["items"]
+    out.title("Progress", f"study day {stats['today']}")
+    out.text(
+        f"Items      {items['new']} new · {items['learning']} learning · {items['learned']} learned"
+        f" · {items['leeches']} leeches (of {items['total']})"
+    )
+    out.text(
+        f"Reviews    {stats['reviews_today']} today · {stats['reviews_7d']} in 7 days · "
+        f"{stats['reviews_30d']} in 30 days · streak {stats['streak_days']} day"
+        + ("s" if stats["streak_days"] != 1 else "")
+    )
+    out.text(
+        f"Retention  {_pct(stats['retention_7d'])} over 7 days · {_pct(stats['retention_30d'])} "
+        f"over 30 days · target {_pct(stats['desired_retention'])}"
+    )
+    out.text(f"Due today  {stats['due_today']}")
+    _heatmap(out, stats["calendar"])
+    _forecast_chart(out, stats["forecast"])
+    _readiness(out, stats["units"], width)
+    if stats["weakest"]:
+        out.heading("Weakest items (least likely to be recalled now)")
+        for row in stats["weakest"]:
+            out.entry(
+                f"{_pct(row['recall'])}  {row['heading']}",
+                [("", row["remember"])] if row["remember"] != row["heading"] else [],
+            )
+    if stats["misconceptions_fallen_for"]:
+        out.heading("Misconceptions you have fallen for most")
+        for row in stats["misconceptions_fallen_for"]:
+            out.entry(
+                f"Myth ({row['times']}x): {row['claim']}", [("Correction", row["correction"])]
+            )
+
+
+def _heatmap(out: Out, calendar: list[dict[str, Any]]) -> None:
+    from datetime import date
+
+    counts = [c["reviews"] for c in calendar]
+    top = max(counts) or 1
+    cuts = [0, top * 0.25, top * 0.5, top * 0.75]
+
+    def shade(n: int) -> str:
+        if n == 0:
+            return SHADES[0]
+        return SHADES[1 + sum(1 for c in cuts[1:] if n > c)]
+
+    weeks = len(calendar) // 7
+    out.heading(f"Reviews per day, last {weeks} weeks")
+    months = [" "] * (weeks * 2)
+    last_month = None
+    for w in range(weeks):
+        day = date.fromisoformat(calendar[w * 7]["day"])
+        if day.month != last_month:
+            label = day.strftime("%b")
+            if w * 2 + len(label) <= len(months):
+                months[w * 2 : w * 2 + len(label)] = list(label)
+            last_month = day.month
+    out.text("     " + "".join(months).rstrip())
+    for weekday, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+        cells = [shade(counts[w * 7 + weekday]) for w in range(weeks)]
+        out.text(f"{name}  " + " ".join(cells))
+    legend = f"{SHADES[0]} none  {SHADES[1]} 1-{int(cuts[1]) or 1}  {SHADES[2]} to {int(cuts[2])}  "
+    legend += f"{SHADES[3]} to {int(cuts[3])}  {SHADES[4]} to {top}"
+    out.text(legend, dim=True)
+
+
+def _forecast_chart(out: Out, forecast: list[dict[str, Any]], height: int = 5) -> None:
+    from datetime import date
+
+    counts = [f["due"] for f in forecast]
+    top = max(counts)
+    out.heading(f"Workload, next {len(counts)} days (reviews due per day; busiest {top})")
+    if not top:
+        out.text("Nothing scheduled yet.")
+        return
+    levels = [round(n / top * height * 8) for n in counts]
+    for row in range(height, 0, -1):
+        cells = []
+        for level in levels:
+            fill = level - (row - 1) * 8
+            cells.append(EIGHTHS[max(0, min(8, fill))] * 2)
+        label = f"{top:>4} " if row == height else "     "
+        out.text((label + "".join(cells)).rstrip() or " ")
+    axis = [" "] * (len(counts) * 2)
+    for i in range(0, len(counts), 7):
+        text = date.fromisoformat(forecast[i]["day"]).strftime("%d %b")
+        axis[i * 2 : i * 2 + len(text)] = list(text)
+    out.text("     " + "".join(axis).rstrip())
+
+
+def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None:
+    out.heading("Readiness by unit (mean predicted recall; unseen items count 0)")
+    for row in sorted(units, key=lambda u: u["readiness"]):
+        out.text(
+            _fit(f"{_bar(row['readiness'])} {_pct(row['readiness']):>4}  {row['unit']}", width)
+        )
+    for kind, label in (("outcomes", "learning outcome"), ("criteria", "assessment criterion")):
+        rows = [(u, r) for u in units for r in u[kind]]
+        if not rows:
+            continue
+        out.heading(f"Readiness by {label}, weakest first")
+        for unit, r in sorted(rows, key=lambda ur: ur[1]["readiness"]):
+            tag = f"{_initials(unit['title'])} {r['id']}"
+            out.text(
+                _fit(
+                    f"{_bar(r['readiness'], 12)} {_pct(r['readiness']):>4}  {tag:<10} {r['text']}",
+                    width,
+                )
+            )
+    legend = ", ".join(f"{_initials(u['title'])} {u['unit']}" for u in units)
+    out.text(_fit(legend, None), dim=True)
+
+
+def no_history_view(out: Out) -> None:
+    """`cmirev stats` before any answer: what will appear, and how to start."""
+    out.title("Progress", "no reviews yet")
+    out.text("Nothing to show yet: you have not answered any questions.")
+    out.text(
+        "Once you have, this screen shows how many items you have learned, your true retention "
+        "against your target, a calendar of your study days, the reviews due over the next 30 "
+        "days, and how ready you are for each unit, learning outcome and assessment criterion, "
+        "weakest first."
+    )
+    out.text("Start with today's drill:  cmirev drill")
