@@ -333,3 +333,26 @@ def test_right_answers_in_a_scripted_drill_schedule_items_for_later_days(
         )
     tomorrow = study_at(catalog, isolated / "reviews.sqlite3", NOW + timedelta(days=1))
     assert not set(tomorrow.plan(list(catalog.units)).due) & set(plan.items)
+
+
+def test_the_learner_is_told_when_an_item_becomes_a_leech(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """The eighth failure of an item in a drill says it is now a leech and left out of drills."""
+    path = isolated / "reviews.sqlite3"
+    gid = "public-services-leadership/kotter-8-steps"
+    for n in range(7):
+        answer(study_at(catalog, path, NOW - timedelta(days=30 - n)), gid, False)
+    code, out, _ = drill(
+        runner,
+        "--unit",
+        "public-services-leadership",
+        "--new",
+        "0",
+        "--seed",
+        "1",
+        input="zz-wrong\n" + "a\n" * 5,
+    )
+    assert code == 0
+    assert f"{gid} has now been failed 8 times: it is a leech" in out
+    assert Store(path).leeches() == [gid]

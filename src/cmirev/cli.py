@@ -249,6 +249,7 @@ def drill(
     from cmirev import content, quizui
     from cmirev.loader import load_catalog
     from cmirev.session import Summary, run_drill
+    from cmirev.store import LEECH_FAILS
 
     catalog = load_catalog()
     study = _open_study(catalog, seed)
@@ -258,7 +259,7 @@ def drill(
     out = ui.out()
     if plan.leeches:
         out.text(
-            f"{len(plan.leeches)} leech(es) left out after {8} failures: see 'cmirev leeches'.",
+            f"{len(plan.leeches)} leech(es) left out after {LEECH_FAILS} failures: see 'cmirev leeches'.",
             dim=True,
         )
     if not plan.items:
@@ -266,8 +267,18 @@ def drill(
         return
     out.text(f"Today's drill: {len(plan.due)} due, {len(plan.new)} new. u undoes, q stops.")
     summary = Summary(seed=seed or 0, planned=len(plan.items))
+
+    def record(answer: Any) -> int:
+        review_id: int = study.record(answer)
+        if study.new_leech:
+            ui.hint(
+                f"{answer.question.item} has now been failed {LEECH_FAILS} times: it is a leech "
+                "and will be left out of drills until you reset it ('cmirev leeches')."
+            )
+        return review_id
+
     try:
-        run_drill(plan.items, study.question, ui, summary, study.record, study.undo, ui.hint)
+        run_drill(plan.items, study.question, ui, summary, record, study.undo, ui.hint)
     except KeyboardInterrupt:
         summary.ended = "interrupted"
         quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))

@@ -377,7 +377,7 @@ class Generator:
     ) -> Question | None:
         if not isinstance(item, Concept | KeyTerm):
             return None
-        definition = _mask(item.definition, _term_names(item))
+        definition = _mask_term(item.definition, item)
         pool = [_Text(t.term, f"{u.id}/{t.id}") for u, t in self._terms_near(unit, rng)]
         prompt = f"Which term has this definition?\n\n{definition}"
         explanation = f"{item.term}: {item.definition}"
@@ -390,11 +390,11 @@ class Generator:
         if not isinstance(item, Concept | KeyTerm):
             return None
         pool = [
-            _Text(_mask(t.definition, _term_names(t)), f"{u.id}/{t.id}")
+            _Text(_mask_term(t.definition, t), f"{u.id}/{t.id}")
             for u, t in self._terms_near(unit, rng)
         ]
         prompt = f"Which is the best definition of {item.term}?"
-        answer = _Text(_mask(item.definition, _term_names(item)), f"{unit.id}/{item.id}")
+        answer = _Text(_mask_term(item.definition, item), f"{unit.id}/{item.id}")
         explanation = f"{item.term}: {item.definition}"
         return self._choice(
             "definition", unit, section, item, prompt, answer, pool, rng, explanation
@@ -452,8 +452,8 @@ class Generator:
                 ]
                 if not others:
                     return None
-                definition = _mask(others[0].definition, _term_names(others[0]))
-            statement = f"{item.term}: {_mask(definition, _term_names(item))}"
+                definition = _mask_term(others[0].definition, others[0])
+            statement = f"{item.term}: {_mask_term(definition, item)}"
             explanation = (
                 f"True: that is the definition of {item.term}."
                 if want
@@ -729,17 +729,18 @@ _GENERIC = frozenset(
 )
 
 
-def _term_names(term: Concept | KeyTerm) -> list[str]:
-    """The term, its aliases and its distinctive words ('Mehrabian', '7-38-55'): what to mask."""
-    names = [term.term, *term.aliases]
+def _mask_term(text: str, term: Concept | KeyTerm) -> str:
+    """Blank a term in a text: its name and aliases in any case, and its distinctive words
+    ('Mehrabian', 'SWOT', '7-38-55') where they are written as names (case as in the term)."""
+    text = _mask(text, [term.term, *term.aliases])
     for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*", term.term):
         base = word.removesuffix("'s")
         distinctive = (base[:1].isupper() and base.lower() not in _GENERIC) or any(
             c.isdigit() for c in base
         )
         if distinctive and len(base) >= 3:
-            names.append(base)
-    return names
+            text = re.sub(rf"\b{re.escape(base)}\b", "_____", text)
+    return text
 
 
 def _mask(text: str, names: Iterable[str]) -> str:

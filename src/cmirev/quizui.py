@@ -100,23 +100,27 @@ class RichQuizUI:
         self.console = console or Console(highlight=False)
 
     def question(self, question: Question, number: int, total: int) -> None:
-        from rich.console import Group
+        from rich.console import Group, RenderableType
         from rich.panel import Panel
+        from rich.table import Table
         from rich.text import Text
 
-        body: list[Text] = [Text(question.prompt)]
+        body: list[RenderableType] = [Text(question.source, style="dim"), Text(question.prompt)]
         if question.options:
-            body.append(Text())
-            body.extend(Text(line, style="bold") for line in _options(question))
+            options = Table.grid(padding=(0, 1))
+            options.add_column(style="bold cyan", no_wrap=True)
+            options.add_column()
+            for line in _options(question):
+                key, text = line.split(") ", 1)
+                options.add_row(f"{key})", text)
+            body += [Text(), options]
         self.console.print()
         self.console.print(
             Panel(
                 Group(*body),
                 title=f"Question {number} of {total} · {FORMATS[question.format]}",
-                subtitle=question.source,
                 border_style="cyan",
                 title_align="left",
-                subtitle_align="right",
             )
         )
 

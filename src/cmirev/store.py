@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -154,12 +155,27 @@ class Store:
             raise StoreError(f"cannot open the review store {path}: {exc}") from None
         try:
             self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self._migrate()
+            self._set_up(timeout)
         except sqlite3.Error as exc:
             self.db.close()
             raise StoreError(f"cannot use the review store {path}: {exc}") from None
+
+    def _set_up(self, timeout: float) -> None:
+        """WAL mode and the schema. Switching to WAL can report 'locked' at once, without
+        waiting, while another process opens the same new store: retry until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     # -- opening
 

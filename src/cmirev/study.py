@@ -93,6 +93,7 @@ class Study:
         self.rng = rng or Random()
         self.generator = Generator(catalog)
         self.session_id = uuid.uuid4().hex[:12]
+        self.new_leech = False  # whether the last recorded answer made its item a leech
         self.entries: dict[str, Entry] = {}
         for unit in catalog.units:
             for section in DRILL_ORDER:
@@ -123,6 +124,7 @@ class Study:
         now = self.now()
         before = self.store.card(q.item)
         after = scheduler.review(self.settings, q.item, before, rating, now, self.rng)
+        self.new_leech = after.leech and not (before is not None and before.leech)
         return self.store.record(
             q.item,
             q.format,
