@@ -24,22 +24,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from _common import BARE_APP
 from cmirev.loader import load_catalog
 from cmirev.store import Store, _ts
 
-BARE_APP = """\
-import typer
-
-app = typer.Typer()
-
-
-@app.command()
-def main() -> None:
-    print("hello")
-
-
-app()
-"""
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 

@@ -23,19 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BARE_APP = """\
-import typer
-
-app = typer.Typer()
-
-
-@app.command()
-def main() -> None:
-    print("hello")
-
-
-app()
-"""
+from _common import BARE_APP
 
 
 def run_piped(cmd: list[str], env: dict[str, str]) -> float:

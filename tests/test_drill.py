@@ -21,35 +21,15 @@ from cmirev.session import Answer
 from cmirev.store import Store
 from cmirev.study import Study
 
+from .helpers import answer, study_at
 from .test_quiz_cli import right_reply
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
 def catalog() -> Catalog:
     return load_catalog()
-
-
-def study_at(catalog: Catalog, path: Path, moment: datetime, **settings: object) -> Study:
-    """A Study over a store at ``path`` whose clock is fixed at ``moment``."""
-    return Study(
-        catalog,
-        Store(path),
-        Settings(fuzz=False, **settings),  # type: ignore[arg-type]
-        tz=LONDON,
-        clock=lambda: moment,
-        rng=random.Random(1),
-    )
-
-
-def answer(study: Study, gid: str, correct: bool) -> int:
-    """Answer a question about ``gid`` right or wrong and record it."""
-    q = study.question(gid)
-    assert q is not None
-    mark = Mark(True, correct, 3 if correct else 1)
-    return study.record(Answer(q, "x", mark, 2.0))
 
 
 def test_new_items_interleave_units_and_respect_the_daily_limit(

@@ -8,7 +8,6 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from rich.console import Console
@@ -18,33 +17,13 @@ from cmirev import stats as figures
 from cmirev.cli import app
 from cmirev.loader import load_catalog
 from cmirev.models import Catalog
-from cmirev.questions import Mark
 from cmirev.render import PlainOut, RichOut, stats_view
-from cmirev.scheduler import Settings
-from cmirev.session import Answer
 from cmirev.store import Store
-from cmirev.study import Study
+
+from .helpers import answer, study_at
 
 START = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-LONDON = ZoneInfo("Europe/London")
 MYTH = "public-services-leadership/mehrabian-93-percent"
-
-
-def study_at(catalog: Catalog, path: Path, moment: datetime) -> Study:
-    return Study(
-        catalog,
-        Store(path),
-        Settings(fuzz=False),
-        tz=LONDON,
-        clock=lambda: moment,
-        rng=random.Random(3),
-    )
-
-
-def answer(study: Study, gid: str, correct: bool) -> None:
-    q = study.question(gid)
-    assert q is not None
-    study.record(Answer(q, "x", Mark(True, correct, 3 if correct else 1), 3.0))
 
 
 def simulate(catalog: Catalog, path: Path, days: int) -> datetime:
