@@ -64,7 +64,10 @@ _STOP = frozenset(
     leader leaders leadership less made make makes making many more most much must need needs
     only other others over same should since some such than that their them then there these
     they this those through under until very were what when where which while whose will with
-    within without would your public service services sector""".split()  # noqa: SIM905 - a word list reads better as text
+    within without would your public service services sector behind across around beyond
+    towards toward upon onto into whether rather instead still already often always never
+    something anything everything everyone anyone whole half much enough quite really least
+    know explain understand able identify describe""".split()  # noqa: SIM905 - a word list reads better as text
 )
 
 
@@ -564,7 +567,7 @@ class Generator:
         self, unit: Unit, section: str, item: Item, rng: Random, truth: bool | None
     ) -> Question | None:
         if isinstance(item, Concept | KeyTerm):
-            context, text = item.term, item.definition
+            context, text = f"{item.term}:", item.definition
             avoid = f"{item.term} {' '.join(item.aliases)}"
         elif isinstance(item, Misconception):
             context, text, avoid = f"Myth: {item.claim}\nCorrection:", item.correction, item.claim
@@ -612,6 +615,8 @@ class Generator:
                 score += 2
             if low in _WEAK or low.endswith("ly"):
                 score -= 4
+            elif low.endswith(("ing", "ed")) and low not in self.vocabulary:
+                score -= 3  # mostly verbs: a poor thing to recall
             scored[word] = max(scored.get(word, 0.0), score)
         if not scored:
             return None
