@@ -67,7 +67,7 @@ _STOP = frozenset(
     within without would your public service services sector behind across around beyond
     towards toward upon onto into whether rather instead still already often always never
     something anything everything everyone anyone whole half much enough quite really least
-    know explain understand able identify describe""".split()  # noqa: SIM905 - a word list reads better as text
+    know explain understand able identify describe therefore however thus hence""".split()  # noqa: SIM905 - a word list reads better as text
 )
 
 
@@ -606,7 +606,7 @@ class Generator:
             low = word.lower()
             if low in _STOP or low in given or len(word) < 4 or word.count("-") > 1:
                 continue
-            score = self.idf.get(low, 1.0) + len(word) / 6
+            score = self.idf.get(low, 1.0) + len(word) / 3
             if low in self.vocabulary:
                 score += 3
             if word[0].isupper() and match.start() > 0:
