@@ -228,3 +228,39 @@ def test_usage_error_exits_2(runner: CliRunner) -> None:
     code, _, err = run(runner, "units", "--nope")
     assert code == 2
     assert "No such option" in err
+
+
+def test_output_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None:
+    """Writing to a full device gives one error line and exit 1, not a traceback."""
+    import subprocess
+    import sys
+
+    cmirev = Path(sys.executable).parent / "cmirev"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(cmirev), "show", "readings"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`cmirev show ... | head -1`: when the reader goes away, no traceback on stderr."""
+    import subprocess
+    import sys
+
+    cmirev = Path(sys.executable).parent / "cmirev"
+    proc = subprocess.Popen(
+        [str(cmirev), "show", "readings"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    proc.wait()
+    assert b"Traceback" not in err

@@ -42,7 +42,8 @@ class _Group(TyperGroup):
 app = typer.Typer(
     cls=_Group,
     help="Revise the CMI Level 6 Award in Public Service Leadership in a terminal.\n\n"
-    "Example: cmirev show misconceptions",
+    "Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;"
+    " cmirev show misconceptions; cmirev stats",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -68,7 +69,8 @@ def _root(
 ) -> None:
     """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
 
-    Example: cmirev show misconceptions
+    Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;
+    cmirev show misconceptions; cmirev stats
     """
 
 
@@ -462,6 +464,12 @@ def main() -> int:
         # The reader went away (``cmirev show ... | head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # output that cannot be written: a full disk, a closed terminal
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(f"Error: cannot write the output: {exc.strerror or exc}\n")
+        return 1
     except Exception as exc:  # click's usage errors carry their own exit code
         show = getattr(exc, "show", None)
         code = getattr(exc, "exit_code", None)
