@@ -204,3 +204,40 @@ def test_siblings_follow_links_both_ways_and_transitively(
     write_unit("c.yaml", "id: c\n" + base + "mistakes: [{id: x, text: t}]\n")
     catalog = load_catalog([units_dir], use_cache=False)
     assert catalog.siblings()["c/x"] == frozenset({"a/x", "b/x", "c/x"})
+
+
+def test_schema_and_reference_problems_are_listed_in_one_run(
+    write_unit: WriteUnit, units_dir: Path
+) -> None:
+    """A file with a missing field and a bad outcome link reports both at once, and a link
+    into that broken file from another unit is not reported as missing."""
+    write_unit(
+        "broken.yaml",
+        """
+        id: broken
+        title: t
+        qualification: q
+        synopsis: s
+        overview: o
+        learning_outcomes:
+          - {id: LO1, text: one}
+        assessment_criteria:
+          - {id: AC1, outcomes: [LO9], text: credits something}
+        misconceptions:
+          - {id: m1, claim: no correction here}
+        """,
+    )
+    base = "title: t\nqualification: q\nsynopsis: s\noverview: o\n"
+    write_unit(
+        "other.yaml", "id: other\n" + base + "mistakes: [{id: x, text: t, same_as: [broken/m1]}]\n"
+    )
+    lines = problems_in(units_dir)
+    assert any(
+        "broken.yaml:9: assessment_criteria[0].outcomes[0]: no learning outcome 'LO9'" in p
+        for p in lines
+    )
+    assert any(
+        "broken.yaml:11: misconceptions[0].correction: required field is missing" in p
+        for p in lines
+    )
+    assert not any("other.yaml" in p for p in lines)

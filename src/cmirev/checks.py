@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cmirev.errors import Problem
 from cmirev.loader import field_path, locate
-from cmirev.models import SECTION_FIELDS, Criterion, Fact, Item, KeyTerm, Unit
+from cmirev.models import SECTION_FIELDS, Unit
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from pydantic import TypeAdapter
@@ -75,68 +75,117 @@ def validate_unit(path: str, data: dict[str, Any], root: Any) -> tuple[Unit | No
         return None, problems
 
 
-def check_unit(path: str, unit: Unit, root: Any) -> list[Problem]:
-    """Rules within one unit: ids, links to outcomes, texts, figures, steps."""
+def _entries(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) for the mapping items of a section; anything else is the schema's to report."""
+    raw = data.get(section)
+    if not isinstance(raw, list):
+        return []
+    return [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)]
+
+
+def _strings(value: Any) -> list[tuple[int, str]]:
+    return (
+        [(j, v) for j, v in enumerate(value) if isinstance(v, str)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
+    """Rules within one unit: ids, links to outcomes, texts, figures, steps.
+
+    Works on the parsed data, not the validated unit, so these problems are found even in a file
+    whose schema problems are still to be fixed: one run lists them all.
+    """
     problems: list[Problem] = []
 
     def report(loc: tuple[str | int, ...], message: str) -> None:
         problems.append(Problem(path, locate(root, loc), field_path(loc), message))
 
-    if not UNIT_ID.match(unit.id):
-        report(("id",), f"'{unit.id}' is not a unit id: use lower-case words joined by '-'")
-    stem = Path(path).stem
-    if unit.id != stem:
-        report(("id",), f"unit id '{unit.id}' does not match the file name '{stem}'")
+    unit_id = data.get("id")
+    if isinstance(unit_id, str):
+        if not UNIT_ID.match(unit_id):
+            report(("id",), f"'{unit_id}' is not a unit id: use lower-case words joined by '-'")
+        stem = Path(path).stem
+        if unit_id != stem:
+            report(("id",), f"unit id '{unit_id}' does not match the file name '{stem}'")
     for name in ("title", "qualification", "synopsis", "overview"):
-        if not getattr(unit, name).strip():
+        value = data.get(name)
+        if isinstance(value, str) and not value.strip():
             report((name,), "must not be empty")
 
-    outcome_ids = {lo.id for lo in unit.learning_outcomes}
+    outcome_ids = {
+        lo["id"] for _, lo in _entries(data, "learning_outcomes") if isinstance(lo.get("id"), str)
+    }
     seen: dict[str, str] = {}
     for section in SECTION_FIELDS:
-        for index, item in enumerate(unit.section(section)):
+        for index, item in _entries(data, section):
             at = (section, index)
-            if not ITEM_ID.match(item.id):
-                report((*at, "id"), f"'{item.id}' is not an id: use letters, digits and '-'")
-            if item.id in seen:
-                report((*at, "id"), f"duplicate id '{item.id}' (also in {seen[item.id]})")
-            seen.setdefault(item.id, f"{section}[{index}]")
-            for j, ref in enumerate(item.outcomes):
+            item_id = item.get("id")
+            if isinstance(item_id, str):
+                if not ITEM_ID.match(item_id):
+                    report((*at, "id"), f"'{item_id}' is not an id: use letters, digits and '-'")
+                if item_id in seen:
+                    report((*at, "id"), f"duplicate id '{item_id}' (also in {seen[item_id]})")
+                seen.setdefault(item_id, f"{section}[{index}]")
+            for j, ref in _strings(item.get("outcomes")):
                 if ref not in outcome_ids:
                     known = ", ".join(sorted(outcome_ids)) or "none"
                     report((*at, "outcomes", j), f"no learning outcome '{ref}' (known: {known})")
-            for j, ref in enumerate(item.same_as):
-                if ref == f"{unit.id}/{item.id}":
+            for j, ref in _strings(item.get("same_as")):
+                if isinstance(unit_id, str) and ref == f"{unit_id}/{item_id}":
                     report((*at, "same_as", j), "an item cannot be the same as itself")
                 elif ref.count("/") != 1:
                     report((*at, "same_as", j), f"'{ref}' is not a global id 'unit-id/item-id'")
             _check_texts(item, at, report)
-            if isinstance(item, Criterion) and not item.outcomes:
+            if section == "assessment_criteria" and item.get("outcomes") in (None, []):
                 report((*at, "outcomes"), "a criterion must name the outcome(s) it evidences")
-            if isinstance(item, Fact) and item.figure and item.figure not in item.statement:
-                report((*at, "figure"), f"'{item.figure}' does not appear in the statement")
-            if isinstance(item, KeyTerm) and len(item.steps) == 1:
+            figure, statement = item.get("figure"), item.get("statement")
+            if (
+                section == "facts"
+                and isinstance(figure, str)
+                and isinstance(statement, str)
+                and figure
+                and figure not in statement
+            ):
+                report((*at, "figure"), f"'{figure}' does not appear in the statement")
+            if section == "key_terms" and len(_strings(item.get("steps"))) == 1:
                 report((*at, "steps"), "ordered steps need at least two entries")
     return problems
 
 
-def _check_texts(item: Item, at: tuple[str | int, ...], report: Any) -> None:
-    for f in dataclasses.fields(item):
-        value = getattr(item, f.name)
+def _check_texts(item: dict[str, Any], at: tuple[str | int, ...], report: Any) -> None:
+    for key, value in item.items():
         if isinstance(value, str) and not value.strip():
-            report((*at, f.name), "must not be empty")
-        elif isinstance(value, tuple):
-            for j, entry in enumerate(value):
-                if isinstance(entry, str) and not entry.strip():
-                    report((*at, f.name, j), "must not be empty")
+            report((*at, key), "must not be empty")
+        for j, entry in _strings(value):
+            if not entry.strip():
+                report((*at, key, j), "must not be empty")
+
+
+def global_ids(data: dict[str, Any]) -> set[str]:
+    """The global ids a parsed unit file declares, valid or not (so references to a file with
+    schema problems do not cascade into 'no such item' errors elsewhere)."""
+    unit_id = data.get("id")
+    if not isinstance(unit_id, str):
+        return set()
+    return {
+        f"{unit_id}/{item['id']}"
+        for section in SECTION_FIELDS
+        for _, item in _entries(data, section)
+        if isinstance(item.get("id"), str)
+    }
 
 
 def check_catalog(
-    loaded: Sequence[tuple[Path, Unit, Any]], context: Sequence[tuple[Path, Unit, Any]] = ()
+    loaded: Sequence[tuple[Path, Unit, Any]],
+    context: Sequence[tuple[Path, Unit, Any]] = (),
+    declared: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Rules across units: unit ids unique, ``same_as`` pointing at items that exist.
 
-    Only problems in ``loaded`` are reported; ``context`` units count as existing.
+    Only problems in ``loaded`` are reported; ``context`` units and ``declared`` global ids (from
+    files with schema problems) count as existing.
     """
     problems: list[Problem] = []
     owner: dict[str, Path] = {}
@@ -150,8 +199,8 @@ def check_catalog(
             owner[unit.id] = path
     known = {
         f"{unit.id}/{item.id}" for _, unit, _ in (*loaded, *context) for _, item in unit.items()
-    }
-    unit_ids = {unit.id for _, unit, _ in (*loaded, *context)}
+    } | declared
+    unit_ids = {unit.id for _, unit, _ in (*loaded, *context)} | {g.split("/")[0] for g in declared}
     for path, unit, root in loaded:
         for section in SECTION_FIELDS:
             for index, item in enumerate(unit.section(section)):

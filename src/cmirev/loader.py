@@ -160,12 +160,19 @@ def field_path(loc: Sequence[str | int]) -> str:
     return out
 
 
-def load_units(paths: Iterable[Path]) -> tuple[list[tuple[Path, Unit, Any]], list[Problem]]:
-    """Parse and validate each unit file on its own: (path, unit, root node) and problems."""
-    from cmirev.checks import check_unit, validate_unit
+def load_units(
+    paths: Iterable[Path],
+) -> tuple[list[tuple[Path, Unit, Any]], list[Problem], frozenset[str]]:
+    """Parse and validate each unit file on its own.
+
+    Returns (path, unit, root node) for valid files, every problem, and the global ids every
+    parsed file declares (valid or not).
+    """
+    from cmirev.checks import check_unit, global_ids, validate_unit
 
     files, problems = unit_files(paths)
     loaded: list[tuple[Path, Unit, Any]] = []
+    declared: set[str] = set()
     for path in files:
         data, root, found = parse_file(path)
         if data is None:
@@ -173,11 +180,11 @@ def load_units(paths: Iterable[Path]) -> tuple[list[tuple[Path, Unit, Any]], lis
             continue
         unit, found = validate_unit(str(path), data, root)
         problems.extend(found)
+        problems.extend(check_unit(str(path), data, root))
+        declared |= global_ids(data)
         if unit is not None:
-            found = check_unit(str(path), unit, root)
-            problems.extend(found)
             loaded.append((path, unit, root))
-    return loaded, problems
+    return loaded, problems, frozenset(declared)
 
 
 def build_catalog(
@@ -196,14 +203,14 @@ def build_catalog(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        loaded, problems = load_units(paths)
+        loaded, problems, declared = load_units(paths)
         wanted = {p.resolve() for p, _, _ in loaded} | {Path(p.path).resolve() for p in problems}
-        context_loaded, _ = load_units(context)
+        context_loaded, _, _ = load_units(context)
     finally:
         if was_enabled:
             gc.enable()
     extra = [entry for entry in context_loaded if entry[0].resolve() not in wanted]
-    problems.extend(check_catalog(loaded, extra))
+    problems.extend(check_catalog(loaded, extra, declared))
     catalog = Catalog(
         units=tuple(unit for _, unit, _ in loaded),
         paths={unit.id: str(path) for path, unit, _ in loaded},
