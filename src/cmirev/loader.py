@@ -211,6 +211,10 @@ def build_catalog(
             gc.enable()
     extra = [entry for entry in context_loaded if entry[0].resolve() not in wanted]
     problems.extend(check_catalog(loaded, extra, declared))
+    # Units from seeds first, in seed order (the award's own order), then the rest by id;
+    # the folders keep their order (built-in, then CMIREV_UNITS).
+    folders = {d: n for n, d in enumerate(dict.fromkeys(p.parent for p, _, _ in loaded))}
+    loaded.sort(key=lambda e: (folders[e[0].parent], e[1].seed is None, e[1].seed or "", e[1].id))
     catalog = Catalog(
         units=tuple(unit for _, unit, _ in loaded),
         paths={unit.id: str(path) for path, unit, _ in loaded},
@@ -220,10 +224,11 @@ def build_catalog(
 
 
 def _cache_key(files: list[Path]) -> tuple[object, ...]:
-    import cmirev.models
-
+    # The code that builds a catalog is part of the key, as well as the unit files.
+    here = Path(__file__).parent
+    code = [here / "models.py", here / "loader.py", here / "checks.py"]
     stamps = []
-    for path in [Path(cmirev.models.__file__), *files]:
+    for path in [*code, *files]:
         st = path.stat()
         stamps.append((str(path), st.st_mtime_ns, st.st_size))
     return (__version__, sys.version_info[:2], tuple(stamps))
