@@ -68,7 +68,8 @@ def _number(key: str, value: Any, kind: type) -> Any:
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a number, not {value!r}") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{key} must be {what}, not {value!r}") from None
     if kind is int and isinstance(value, float) and not value.is_integer():
         raise ConfigError(f"{key} must be a whole number, not {value}")
     return number
