@@ -230,7 +230,9 @@ def test_config_reads_checks_and_writes(runner: CliRunner, isolated: Path) -> No
     assert result.exit_code == 2 and "unknown setting 'retention'" in result.stderr
     (isolated / "config.toml").write_text("new_per_day = 'many'\n")
     result = runner.invoke(app, ["due"])
-    assert result.exit_code == 1 and "config.toml: new_per_day must be a whole number" in result.stderr
+    assert (
+        result.exit_code == 1 and "config.toml: new_per_day must be a whole number" in result.stderr
+    )
 
 
 def test_leeches_command_lists_and_resets(
