@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from cmirev import __version__
 from cmirev.errors import CmirevError, ContentError, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from cmirev.models import Catalog
+    from cmirev.session import Answer
+    from cmirev.study import Study
 
 
 class _Group(TyperGroup):
@@ -211,7 +216,7 @@ def quiz(
     quizui.summary_view(ui.out(), summary)
 
 
-def _open_study(catalog: Any, seed: int | None = None) -> Any:
+def _open_study(catalog: Catalog, seed: int | None = None) -> Study:
     """The catalog with the learner's review store and settings."""
     import random
 
@@ -270,8 +275,8 @@ def drill(
     out.text(f"Today's drill: {len(plan.due)} due, {len(plan.new)} new. u undoes, q stops.")
     summary = Summary(seed=seed or 0, planned=len(plan.items))
 
-    def record(answer: Any) -> int:
-        review_id: int = study.record(answer)
+    def record(answer: Answer) -> int:
+        review_id = study.record(answer)
         if study.new_leech:
             ui.hint(
                 f"{answer.question.item} has now been failed {LEECH_FAILS} times: it is a leech "
@@ -432,7 +437,7 @@ def validate(
     )
 
 
-def _report_orphans(catalog: Any) -> None:
+def _report_orphans(catalog: Catalog) -> None:
     """Review history of items whose ids are gone: kept, and listed so it can be mapped back."""
     from cmirev import render
     from cmirev.paths import store_path

@@ -161,7 +161,7 @@ def run_quiz(
     questions: Sequence[Question],
     ui: QuizUI,
     summary: Summary,
-    record: Callable[[Answer], None] = lambda answer: None,
+    record: Callable[[Answer], object] = lambda answer: None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Summary:
     """Ask each question until it is answered validly; stop on q or at end of input.
