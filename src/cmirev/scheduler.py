@@ -152,8 +152,6 @@ class Plan:
     new: list[str] = field(default_factory=list)
     siblings_held: int = 0  # left for another day: a sibling was reviewed today or is planned
     leeches: list[str] = field(default_factory=list)
-    new_left_today: int = 0
-    unseen: int = 0
 
     @property
     def items(self) -> list[str]:
@@ -184,7 +182,6 @@ def plan_drill(
         if review_limit is None
         else review_limit
     )
-    plan.new_left_today = max(0, settings.new_per_day - new_done)
     busy = {group.get(i, i): i for i in reviewed_today}  # group -> the item that used it today
 
     def free(item: str) -> bool:
@@ -209,7 +206,6 @@ def plan_drill(
         busy[group.get(item, item)] = item
         plan.due.append(item)
     unseen = [i for i in items if i not in cards]
-    plan.unseen = len(unseen)
     queues = list(_by_unit(unseen).values())
     while len(plan.new) < new_left and any(queues):
         for queue in queues:

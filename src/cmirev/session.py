@@ -16,7 +16,7 @@ from random import Random
 from typing import Protocol
 
 from cmirev.models import SECTIONS, Item, Unit
-from cmirev.questions import FORMATS, Generator, Mark, Question, mark, mark_grade
+from cmirev.questions import Generator, Mark, Question, mark, mark_grade
 
 # Sections a quiz draws on (prerequisites are background, not assessed).
 QUIZ_SECTIONS = tuple(s for s in SECTIONS if s != "prerequisites")
@@ -299,8 +299,3 @@ def _remove_last(queue: deque[str], item: str) -> None:
     del items[len(items) - 1 - items[::-1].index(item)]
     queue.clear()
     queue.extend(items)
-
-
-def format_names() -> list[str]:
-    """Every question format, by the name ``--format`` takes."""
-    return list(FORMATS)

@@ -311,10 +311,6 @@ class Store:
         )
         return {item: bool(new) for item, new in rows}
 
-    def item_ids(self) -> list[str]:
-        """Every item with history (a card)."""
-        return [row[0] for row in self.db.execute("SELECT item FROM cards ORDER BY item")]
-
     # -- writing
 
     def record(

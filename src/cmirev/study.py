@@ -20,7 +20,7 @@ from cmirev.models import Catalog, Item, Unit
 from cmirev.questions import Generator, Question
 from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
-from cmirev.store import CardState, Store
+from cmirev.store import Store
 
 # The order new items are introduced in, within each unit: ideas first, outcomes last.
 DRILL_ORDER = (
@@ -230,12 +230,3 @@ class Study:
             "SELECT item, count(*) FROM reviews GROUP BY item ORDER BY item"
         )
         return [(item, n) for item, n in rows if item not in known]
-
-
-def card_summary(card: CardState | None) -> str:
-    """A short description of an item's memory, for feedback lines."""
-    if card is None:
-        return "new"
-    if card.leech:
-        return "leech"
-    return {1: "learning", 2: "review", 3: "relearning"}.get(card.state, "?")
