@@ -57,6 +57,13 @@ app = typer.Typer(
 )
 
 
+# The --unit option, as drill, due, stats and show take it.
+UnitsOption = Annotated[
+    list[str] | None,
+    typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"cmirev {__version__}")
@@ -118,10 +125,7 @@ def show(
             show_default=False,
         ),
     ],
-    unit: Annotated[
-        list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
-    ] = None,
+    unit: UnitsOption = None,
     search: Annotated[
         str | None,
         typer.Option(
@@ -232,10 +236,7 @@ def _open_study(catalog: Catalog, seed: int | None = None) -> Study:
 
 @app.command()
 def drill(
-    unit: Annotated[
-        list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
-    ] = None,
+    unit: UnitsOption = None,
     new: Annotated[
         int | None,
         typer.Option(
@@ -295,10 +296,7 @@ def drill(
 
 @app.command()
 def due(
-    unit: Annotated[
-        list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
-    ] = None,
+    unit: UnitsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """What is due now, what is new, and a 7-day forecast, per unit.
@@ -319,10 +317,7 @@ def due(
 
 @app.command()
 def stats(
-    unit: Annotated[
-        list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
-    ] = None,
+    unit: UnitsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
 ) -> None:
     """Your progress: retention, a review calendar, the month's workload, and readiness per

@@ -447,22 +447,24 @@ class Generator:
             explanation = f"False: this is a misconception. {item.correction}"
         elif isinstance(item, Concept | KeyTerm):
             definition = item.definition
+            explanation = f"True: that is the definition of {item.term}."
             if not want:
-                others = [
-                    t
-                    for u, t in self._terms_near(unit, rng)
-                    if not self._same_idea(f"{u.id}/{t.id}", f"{unit.id}/{item.id}")
-                ]
-                if not others:
+                other = next(
+                    (
+                        t
+                        for u, t in self._terms_near(unit, rng)
+                        if not self._same_idea(f"{u.id}/{t.id}", f"{unit.id}/{item.id}")
+                    ),
+                    None,
+                )
+                if other is None:
                     return None
-                definition = _mask_term(others[0].definition, others[0])
+                definition = _mask_term(other.definition, other)
+                explanation = (
+                    f"False: that definition belongs to {other.term}. "
+                    f"{item.term}: {item.definition}"
+                )
             statement = f"{item.term}: {_mask_term(definition, item)}"
-            explanation = (
-                f"True: that is the definition of {item.term}."
-                if want
-                else f"False: that definition belongs to {others[0].term}. {item.term}: "
-                f"{item.definition}"
-            )
         elif isinstance(item, Mistake) and item.good_practice:
             statement = "Assessors credit: " + _lower_first(
                 item.good_practice if want else item.text
