@@ -21,6 +21,11 @@ from cmirev.models import SECTION_FIELDS, Unit
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from pydantic import TypeAdapter
 
+# Fields that link an item to others by global id.
+LINKS = ("same_as", "confusables", "distinct_from")
+# Fields whose text a keyword may come from.
+_TEXTS = frozenset({"text", "definition", "correction", "statement", "true_form"})
+
 UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ITEM_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
@@ -132,11 +137,19 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
                 if ref not in outcome_ids:
                     known = ", ".join(sorted(outcome_ids)) or "none"
                     report((*at, "outcomes", j), f"no learning outcome '{ref}' (known: {known})")
-            for j, ref in _strings(item.get("same_as")):
-                if isinstance(unit_id, str) and ref == f"{unit_id}/{item_id}":
-                    report((*at, "same_as", j), "an item cannot be the same as itself")
-                elif ref.count("/") != 1:
-                    report((*at, "same_as", j), f"'{ref}' is not a global id 'unit-id/item-id'")
+            for link in LINKS:
+                for j, ref in _strings(item.get(link)):
+                    if isinstance(unit_id, str) and ref == f"{unit_id}/{item_id}":
+                        what = "be the same as" if link == "same_as" else f"name in {link}"
+                        report((*at, link, j), f"an item cannot {what} itself")
+                    elif ref.count("/") != 1:
+                        report((*at, link, j), f"'{ref}' is not a global id 'unit-id/item-id'")
+            texts = " ".join(v for k, v in item.items() if isinstance(v, str) and k in _TEXTS)
+            for j, word in _strings(item.get("keywords")):
+                if word.strip() and not re.search(
+                    rf"(?<!\w){re.escape(word)}(?!\w)", texts, re.IGNORECASE
+                ):
+                    report((*at, "keywords", j), f"'{word}' does not appear in the item's text")
             _check_texts(item, at, report)
             if section == "assessment_criteria" and item.get("outcomes") in (None, []):
                 report((*at, "outcomes"), "a criterion must name the outcome(s) it evidences")
@@ -182,7 +195,7 @@ def check_catalog(
     context: Sequence[tuple[Path, Unit, Any]] = (),
     declared: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """Rules across units: unit ids unique, ``same_as`` pointing at items that exist.
+    """Rules across units: unit ids unique, links (``same_as``...) pointing at items that exist.
 
     Only problems in ``loaded`` are reported; ``context`` units and ``declared`` global ids (from
     files with schema problems) count as existing.
@@ -204,9 +217,12 @@ def check_catalog(
     for path, unit, root in loaded:
         for section in SECTION_FIELDS:
             for index, item in enumerate(unit.section(section)):
-                for j, ref in enumerate(item.same_as):
+                refs = [
+                    (link, j, ref) for link in LINKS for j, ref in enumerate(getattr(item, link))
+                ]
+                for link, j, ref in refs:
                     if ref.count("/") == 1 and ref not in known:
-                        loc = (section, index, "same_as", j)
+                        loc = (section, index, link, j)
                         target_unit = ref.split("/", 1)[0]
                         if target_unit not in unit_ids:
                             message = f"no unit '{target_unit}' is loaded (in '{ref}')"

@@ -41,6 +41,12 @@ class Item:
     outcomes: tuple[str, ...] = ()
     same_as: tuple[str, ...] = ()
     source: Source | None = None
+    # Optional hints for the question generator, all validated like the rest:
+    keywords: tuple[str, ...] = ()  # words of the item's text worth blanking in a cloze
+    confusables: tuple[str, ...] = ()  # global ids of items to prefer as distractors
+    distinct_from: tuple[str, ...] = ()  # global ids of similar-looking items that are other ideas
+    wrong_answers: tuple[str, ...] = ()  # plausible wrong options, in the form of the right one
+    false_variants: tuple[str, ...] = ()  # plausible false statements for true-or-false
 
     @property
     def heading(self) -> str:
@@ -147,6 +153,7 @@ class Misconception(Item):
     kind: ClassVar[str] = "misconception"
     claim: str
     correction: str
+    true_form: str | None = None  # the correct view as one statement, worded like the claim
 
     @property
     def heading(self) -> str:
