@@ -168,6 +168,42 @@ def test_validate_resolves_references_to_builtin_units(runner: CliRunner, tmp_pa
     assert out == "OK: 1 unit file, 10 items, no problems.\n"
 
 
+def test_validate_flags_an_unlinked_near_duplicate(runner: CliRunner, tmp_path: Path) -> None:
+    """A misconception restating a built-in one is reported with both ids, exit 1, until it is
+    linked by same_as or marked distinct_from."""
+    twin = """
+  - id: wicked-is-evil
+    claim: A wicked problem is an evil problem, or just a very difficult one.
+    correction: >-
+      Wicked means highly resistant to resolution: the problem has no definitive formulation,
+      no final solution, and each attempt to solve it changes it.
+"""
+    base = (FIXTURES / "sample-unit.yaml").read_text()
+    text = base.replace(
+        "prerequisites:", twin.lstrip("\n").replace("  - id", "  - id", 1) + "prerequisites:"
+    )
+    text = text.replace("misconceptions:\n", "misconceptions:\n" + twin.lstrip("\n"), 1)
+    text = text.replace(twin.lstrip("\n") + "prerequisites:", "prerequisites:")
+    path = tmp_path / "sample-unit.yaml"
+    path.write_text(text)
+    code, out, err = run(runner, "validate", str(path))
+    assert code == 1
+    assert out == ""
+    assert (
+        "misconceptions[0].id: 'sample-unit/wicked-is-evil' and 'leadership-in-practice/wicked-means-evil'"
+        in err
+    )
+    assert "link them with same_as" in err
+    for link in ("same_as", "distinct_from"):
+        fixed = text.replace(
+            "  - id: wicked-is-evil\n",
+            f"  - id: wicked-is-evil\n    {link}: [leadership-in-practice/wicked-means-evil]\n",
+        )
+        path.write_text(fixed)
+        code, out, err = run(runner, "validate", str(path))
+        assert (code, err) == (0, ""), link
+
+
 def test_extra_unit_folder_loads_beside_builtin(
     runner: CliRunner, sample_unit: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

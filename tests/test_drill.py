@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cmirev.cli import app
 from cmirev.loader import load_catalog
 from cmirev.models import Catalog
-from cmirev.questions import Mark
+from cmirev.questions import LETTERS, Mark, Question
 from cmirev.scheduler import Settings, retrievability
 from cmirev.session import Answer
 from cmirev.store import Store
@@ -126,6 +126,19 @@ def test_a_change_of_timezone_keeps_history_and_plans(catalog: Catalog, tmp_path
 def drill(runner: CliRunner, *args: str, input: str, now: datetime = NOW) -> tuple[int, str, str]:
     result = runner.invoke(app, ["drill", *args], input=input, env={"CMIREV_NOW": now.isoformat()})
     return result.exit_code, result.stdout, result.stderr
+
+
+def wrong_reply(q: Question) -> list[str]:
+    """The lines a learner who gets this question wrong types."""
+    if q.format == "true-false":
+        return ["f" if q.answer == 0 else "t"]
+    if q.is_choice:
+        return [LETTERS[(q.answer + 1) % len(q.options)]]
+    if q.format == "order":
+        return [" ".join(reversed(q.model_answer.split()))]
+    if q.self_graded:
+        return ["", "1"]
+    return ["zz-wrong", "zz-wrong"]
 
 
 def reviews(home: Path) -> int:
@@ -318,6 +331,9 @@ def test_the_learner_is_told_when_an_item_becomes_a_leech(
     gid = "public-services-leadership/kotter-8-steps"
     for n in range(7):
         answer(study_at(catalog, path, NOW - timedelta(days=30 - n)), gid, False)
+    # The question the drill will ask (same store, same seed), to answer it wrongly.
+    question = study_at(catalog, path, NOW).question(gid)
+    assert question is not None
     code, out, _ = drill(
         runner,
         "--unit",
@@ -326,7 +342,7 @@ def test_the_learner_is_told_when_an_item_becomes_a_leech(
         "0",
         "--seed",
         "1",
-        input="zz-wrong\n" + "a\n" * 5,
+        input="\n".join(wrong_reply(question)) + "\n",
     )
     assert code == 0
     assert f"{gid} has now been failed 8 times: it is a leech" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 from random import Random
 
 import pytest
@@ -206,3 +207,144 @@ def test_self_grades() -> None:
     assert mark_grade("hard").correct
     assert mark_grade("4").rating == 4
     assert not mark_grade("5").valid
+
+
+# --- nothing on screen points to the answer ----------------------------------------------------
+
+HEADINGS = ["Misconceptions", "Common mistakes", "Key terms", "Key concepts", "Facts from the"]
+
+
+def shown_before_answer(q: Question) -> str:
+    """Everything the plain and the Rich screens show before the learner answers."""
+    import io
+
+    from rich.console import Console
+
+    from cmirev.quizui import PlainQuizUI, RichQuizUI
+
+    plain = io.StringIO()
+    PlainQuizUI(stdin=io.StringIO(), stdout=plain).question(q, 1, 1)
+    console = Console(file=io.StringIO(), width=100, record=True, color_system=None)
+    RichQuizUI(console).question(q, 1, 1)
+    return plain.getvalue() + console.export_text()
+
+
+def disguised(q: Question) -> Question:
+    """The same question, said to be about another item of another section and unit."""
+    import dataclasses
+
+    return dataclasses.replace(
+        q, item="other-unit/other-item", unit="other-unit", section="guidance", source="ELSEWHERE"
+    )
+
+
+def test_no_question_shows_its_item_id_section_or_source(questions: list[Question]) -> None:
+    """What a learner sees before answering does not depend on the item's id, section or
+    source (they appear with the feedback), and names no section."""
+    seen: set[tuple[str, str]] = set()
+    for q in questions:
+        if (q.item, q.prompt) in seen:
+            continue
+        seen.add((q.item, q.prompt))
+        screen = shown_before_answer(q)
+        assert screen == shown_before_answer(disguised(q)), q
+        assert q.source not in screen
+        for heading in HEADINGS:
+            assert heading not in screen, (heading, screen)
+
+
+def test_drill_questions_show_no_id_either(catalog: Catalog, generator: Generator) -> None:
+    """A question made for the drill (any format, any item) keeps the same rule."""
+    for unit in catalog.units:
+        for section, item in unit.items():
+            for fmt in generator.formats_for(unit, section, item):
+                q = generator.make(fmt, unit, section, item, Random(1))
+                if q is not None:
+                    assert shown_before_answer(q) == shown_before_answer(disguised(q))
+
+
+def test_true_false_is_balanced_within_every_section(
+    catalog: Catalog, generator: Generator
+) -> None:
+    """In every section that states facts, 40-60% of true-or-false statements are true."""
+    tally: dict[str, Counter[bool]] = defaultdict(Counter)
+    for seed in range(300):
+        for unit in catalog.units:
+            for q in build_quiz(generator, [unit], 12, Random(seed)):
+                if q.format == "true-false":
+                    tally[q.section][q.answer == 0] += 1
+    assert set(tally) >= {"misconceptions", "mistakes", "facts", "key_terms", "concepts"}
+    for section, counts in tally.items():
+        share = counts[True] / sum(counts.values())
+        assert 0.40 <= share <= 0.60, (section, share, counts)
+
+
+def test_same_idea_items_never_stand_as_answer_and_distractor(
+    questions: list[Question], generator: Generator
+) -> None:
+    """An option never comes from an item linked to the answer by same_as, or too alike it."""
+    for q in choice(questions):
+        answer = q.option_items[q.answer]
+        for n, other in enumerate(q.option_items):
+            if n != q.answer and "#" not in other:
+                assert not generator.too_close(answer, other), (answer, other)
+
+
+def test_wicked_problem_twins_are_one_idea(generator: Generator) -> None:
+    """The two near-identical 'wicked means evil' misconceptions are linked as one idea."""
+    assert generator.same_idea(
+        "collaborative-public-services-project/wicked-means-evil",
+        "leadership-in-practice/wicked-means-evil",
+    )
+
+
+def test_cloze_blanks_only_declared_or_known_words(catalog: Catalog, generator: Generator) -> None:
+    """Every cloze answer is a keyword of its item or a name the catalog knows, never filler."""
+    filler = {"matters", "recent", "carried", "whenever", "connect", "the", "and", "that"}
+    for unit in catalog.units:
+        for section, item in unit.items():
+            if "cloze" not in generator.formats_for(unit, section, item):
+                continue
+            for seed in range(5):
+                q = generator.make("cloze", unit, section, item, Random(seed))
+                assert q is not None
+                assert q.model_answer.lower() not in filler
+                assert "_____" in q.prompt
+                stem_hidden = q.model_answer.lower()
+                body = q.prompt.split("\n\n", 1)[1].lower()
+                assert not re.search(rf"(?<![\w-]){re.escape(stem_hidden)}(?![\w-])", body), q
+
+
+def test_figure_distractors_keep_the_figure_form(catalog: Catalog, generator: Generator) -> None:
+    """'8 in 10' keeps its denominator; a range keeps its direction and never repeats a value."""
+    unit = catalog.get("leadership-in-practice")
+    assert unit is not None
+    for fact in unit.facts:
+        if not fact.figure:
+            continue
+        for seed in range(40):
+            q = generator.make("figure", unit, "facts", fact, Random(seed))
+            if q is None:
+                continue
+            for option in q.options:
+                if " in 10" in fact.figure:
+                    assert option.endswith(" in 10")
+                    assert int(option.split()[0]) < 10
+                numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", option)]
+                if "%" in option and len(numbers) == 2:
+                    assert numbers[0] < numbers[1], option
+
+
+def test_a_users_own_unit_gets_the_same_rules(sample_unit: Path) -> None:
+    """Questions from a new unit file hide ids and sections and mark typed answers fairly."""
+    from cmirev.loader import build_catalog
+
+    catalog, problems = build_catalog([sample_unit.parent])
+    assert not problems
+    generator = Generator(catalog)
+    made = [q for seed in range(50) for q in build_quiz(generator, catalog.units, 20, Random(seed))]
+    assert {q.format for q in made} >= {"recall", "order", "figure", "cloze", "true-false"}
+    for q in made:
+        screen = shown_before_answer(q)
+        assert screen == shown_before_answer(disguised(q))
+        assert q.source not in screen

@@ -46,7 +46,7 @@ def test_each_format_through_the_cli_scores_right_answers(runner: CliRunner, fmt
     )
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert f"Question 1 of {len(questions)} · {FORMATS[fmt]}" in out
+    assert f"Question 1 of {len(questions)} · {FORMATS[fmt].label}" in out
     assert f"Score: {len(questions)} of {len(questions)} (100%)" in out
     assert "Quiz complete." in out
     assert "Replay this quiz with --seed 11." in out

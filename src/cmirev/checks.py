@@ -235,3 +235,37 @@ def check_catalog(
                             Problem(str(path), locate(root, loc), field_path(loc), message)
                         )
     return problems
+
+
+def check_duplicates(
+    loaded: Sequence[tuple[Path, Unit, Any]], context: Sequence[tuple[Path, Unit, Any]] = ()
+) -> list[Problem]:
+    """Pairs of items, within a unit or across units, whose texts say nearly the same thing but
+    are neither linked by ``same_as`` nor marked ``distinct_from``: a duplicate idea would be
+    asked twice and offered as its own wrong answer. Reported on the item in ``loaded``."""
+    from cmirev.models import Catalog
+    from cmirev.questions.similarity import near_duplicates
+
+    where = {unit.id: (path, root) for path, unit, root in loaded}
+    units = tuple(unit for _, unit, _ in (*loaded, *context))
+    index = {
+        f"{unit.id}/{item.id}": (section, n)
+        for unit in units
+        for section in SECTION_FIELDS
+        for n, item in enumerate(unit.section(section))
+    }
+    problems = []
+    for score, a, b in near_duplicates(Catalog(units)):
+        here, other = (a, b) if a.split("/")[0] in where else (b, a)
+        unit_id = here.split("/")[0]
+        if unit_id not in where:
+            continue
+        path, root = where[unit_id]
+        loc = (*index[here], "id")
+        message = (
+            f"'{here}' and '{other}' say nearly the same thing (similarity {score:.2f}): "
+            "link them with same_as if they are one idea, or name each other in distinct_from "
+            "if they are not"
+        )
+        problems.append(Problem(str(path), locate(root, loc), field_path(loc), message))
+    return problems

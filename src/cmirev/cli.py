@@ -208,11 +208,20 @@ def quiz(
     )
     if not questions:
         raise UsageError("no questions match those units, formats and sections")
-    record = None if practice else _open_study(catalog, seed).record
+    study = None if practice else _open_study(catalog, seed)
     ui = quizui.make_quiz_ui()
     summary = Summary(seed=seed, planned=len(questions))
+
+    def record(answer: Answer) -> int | None:
+        return study.record(answer) if study else None
+
+    def overrule(answer: Answer, review_id: object) -> object:
+        if study and isinstance(review_id, int):
+            return study.overrule(review_id, answer)
+        return review_id
+
     try:
-        run_quiz(questions, ui, summary, record or (lambda answer: None))
+        run_quiz(questions, ui, summary, record, overrule=overrule)
     except KeyboardInterrupt:
         summary.ended = "interrupted"
         quizui.summary_view(ui.out(), summary)
@@ -286,7 +295,16 @@ def drill(
         return review_id
 
     try:
-        run_drill(plan.items, study.question, ui, summary, record, study.undo, ui.hint)
+        run_drill(
+            plan.items,
+            study.question,
+            ui,
+            summary,
+            record,
+            study.undo,
+            ui.hint,
+            overrule=study.overrule,
+        )
     except KeyboardInterrupt:
         summary.ended = "interrupted"
         quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
@@ -420,7 +438,9 @@ def validate(
     from cmirev.paths import unit_dirs
 
     defaults = unit_dirs()
-    catalog, problems = build_catalog(paths or defaults, context=defaults if paths else ())
+    catalog, problems = build_catalog(
+        paths or defaults, context=defaults if paths else (), duplicates=True
+    )
     if problems:
         raise ContentError(problems)
     items = sum(len(u.items()) for u in catalog.units)

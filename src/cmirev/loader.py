@@ -188,14 +188,15 @@ def load_units(
 
 
 def build_catalog(
-    paths: Iterable[Path], context: Iterable[Path] = ()
+    paths: Iterable[Path], context: Iterable[Path] = (), *, duplicates: bool = False
 ) -> tuple[Catalog, list[Problem]]:
     """Load, validate and cross-check the units in ``paths``.
 
     Units in ``context`` (already-installed units, say) are loaded too, so that references to
-    them resolve, but only problems in ``paths`` are reported.
+    them resolve, but only problems in ``paths`` are reported. ``duplicates`` also reports
+    near-duplicate items (``cmirev validate`` does; loading for a quiz does not refuse them).
     """
-    from cmirev.checks import check_catalog
+    from cmirev.checks import check_catalog, check_duplicates
 
     # Parsing builds many small objects that all stay alive (the node trees are kept to locate
     # problems); the cyclic GC would rescan them again and again for nothing: bench/load.py
@@ -211,6 +212,8 @@ def build_catalog(
             gc.enable()
     extra = [entry for entry in context_loaded if entry[0].resolve() not in wanted]
     problems.extend(check_catalog(loaded, extra, declared))
+    if duplicates:
+        problems.extend(check_duplicates(loaded, extra))
     # Units from seeds first, in seed order (the award's own order), then the rest by id;
     # the folders keep their order (built-in, then CMIREV_UNITS).
     folders = {d: n for n, d in enumerate(dict.fromkeys(p.parent for p, _, _ in loaded))}

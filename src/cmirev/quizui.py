@@ -17,24 +17,37 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 KEYS = (
     "Keys: type a letter (or number) for a multiple-choice answer, t or f for true or false, "
     "the word for a gap, the letters in order for steps, 1-4 to grade yourself; "
+    "! overrules the marking of a typed answer you know was right; "
     "? shows this help; q quits (answers so far are kept)."
 )
 
 
 def _options(question: Question) -> list[str]:
-    if question.format == "true-false":
+    if FORMATS[question.format].answering == "true-false":
         return ["t) True", "f) False"]
     return [f"{LETTERS[i]}) {text}" for i, text in enumerate(question.options)]
 
 
 def _right_answer(question: Question) -> str:
-    if question.format == "true-false":
-        return question.model_answer
-    if question.is_choice:
+    if FORMATS[question.format].answering == "choice":
         return f"{LETTERS[question.answer]}) {question.model_answer}"
-    if question.format == "order":
-        return question.model_answer
     return question.model_answer
+
+
+OVERRULE_HINT = "Typed it right after all? Type ! at the next prompt to overrule the marking."
+
+
+def _verdict(answer: Answer) -> tuple[str, str]:
+    """The feedback's first line without its mark, and a line to add (or '')."""
+    q = answer.question
+    if q.self_graded:
+        return f"Graded {answer.mark.rating} ({RATINGS[answer.mark.rating]}).", ""
+    if answer.mark.correct:
+        note = f" ({answer.mark.note})" if answer.mark.note else ""
+        return f"Right{note}.", ""
+    detail = f" ({answer.mark.detail})" if answer.mark.detail else ""
+    extra = OVERRULE_HINT if FORMATS[q.format].answering == "typed" else ""
+    return f"Not quite{detail}. The answer: {_right_answer(q)}", extra
 
 
 class PlainQuizUI:
@@ -49,7 +62,7 @@ class PlainQuizUI:
 
     def question(self, question: Question, number: int, total: int) -> None:
         self._say()
-        self._say(f"Question {number} of {total} · {FORMATS[question.format]} · {question.source}")
+        self._say(f"Question {number} of {total} · {FORMATS[question.format].label}")
         self._say(question.prompt)
         for line in _options(question):
             self._say(f"  {line}")
@@ -76,16 +89,13 @@ class PlainQuizUI:
 
     def feedback(self, answer: Answer) -> None:
         q = answer.question
-        if q.format == "recall":
-            self._say(f"Graded {answer.mark.rating} ({RATINGS[answer.mark.rating]}).")
-        elif answer.mark.correct:
-            self._say("Right.")
-        else:
-            detail = f" ({answer.mark.detail})" if answer.mark.detail else ""
-            self._say(f"Not quite{detail}. The answer: {_right_answer(q)}")
-        if q.format != "recall":
+        line, extra = _verdict(answer)
+        self._say(line)
+        if not q.self_graded:
             self._say(f"Why: {q.explanation}")
         self._say(f"Source: {q.source}")
+        if extra:
+            self._say(extra)
 
     def out(self) -> Out:
         return PlainOut(self.stdout)
@@ -105,7 +115,7 @@ class RichQuizUI:
         from rich.table import Table
         from rich.text import Text
 
-        body: list[RenderableType] = [Text(question.source, style="dim"), Text(question.prompt)]
+        body: list[RenderableType] = [Text(question.prompt)]
         if question.options:
             options = Table.grid(padding=(0, 1))
             options.add_column(style="bold cyan", no_wrap=True)
@@ -118,7 +128,7 @@ class RichQuizUI:
         self.console.print(
             Panel(
                 Group(*body),
-                title=f"Question {number} of {total} · {FORMATS[question.format]}",
+                title=f"Question {number} of {total} · {FORMATS[question.format].label}",
                 border_style="cyan",
                 title_align="left",
             )
@@ -144,22 +154,18 @@ class RichQuizUI:
 
     def feedback(self, answer: Answer) -> None:
         q = answer.question
-        if q.format == "recall":
-            self.console.print(
-                f"Graded {answer.mark.rating} ({RATINGS[answer.mark.rating]}).", style="bold"
-            )
+        line, extra = _verdict(answer)
+        if q.self_graded:
+            self.console.print(line, style="bold", markup=False)
         elif answer.mark.correct:
-            self.console.print("✓ Right.", style="bold green")
+            self.console.print(f"✓ {line}", style="bold green", markup=False)
         else:
-            detail = f" ({answer.mark.detail})" if answer.mark.detail else ""
-            self.console.print(
-                f"✗ Not quite{detail}. The answer: {_right_answer(q)}",
-                style="bold red",
-                markup=False,
-            )
-        if q.format != "recall":
+            self.console.print(f"✗ {line}", style="bold red", markup=False)
+        if not q.self_graded:
             self.console.print(f"Why: {q.explanation}", markup=False)
         self.console.print(f"Source: {q.source}", style="dim", markup=False)
+        if extra:
+            self.console.print(extra, style="dim", markup=False)
 
     def out(self) -> Out:
         return RichOut(self.console)

@@ -15,14 +15,9 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
 
+from cmirev.questions.formats import FORMATS, RECALL, RECOGNITION
 from cmirev.store import LEECH_FAILS, CardState
 
-# Formats by kind of memory: recognition while an item is new or weak, recall once learned.
-RECOGNITION = (
-    "term", "definition", "true-false", "correction", "spot-mistake", "spot-practice",
-    "outcome", "figure", "who",
-)  # fmt: skip
-RECALL = ("cloze", "recall", "order")
 LEARNED_STABILITY_DAYS = 3.0
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 
@@ -58,7 +53,7 @@ def fsrs_scheduler(settings: Settings) -> Any:
 def rating_for(fmt: str, correct: bool, self_grade: int = 0) -> int:
     """FSRS rating of an answer: a self-graded recall is the learner's grade; an auto-marked
     answer is Good when right and Again when wrong."""
-    if fmt == "recall" and self_grade:
+    if FORMATS[fmt].self_graded and self_grade:
         return self_grade
     return GOOD if correct else AGAIN
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
 from random import Random
 from typing import Protocol
 
 from cmirev.models import SECTIONS, Item, Unit
-from cmirev.questions import Generator, Mark, Question, mark, mark_grade
+from cmirev.questions import FORMATS, LETTERS, Generator, Mark, Question, mark, mark_grade
 
 # Sections a quiz draws on (prerequisites are background, not assessed).
 QUIZ_SECTIONS = tuple(s for s in SECTIONS if s != "prerequisites")
@@ -33,7 +32,8 @@ def build_quiz(
     """Up to ``count`` questions, sections taken in turn, formats varied, one per idea.
 
     Two items linked by ``same_as`` never both appear, true-or-false statements are kept near
-    half true, and each item gets the format used least so far among those it allows.
+    half true within every section, and each item gets the format used least so far among those
+    it allows.
     """
     wanted_sections = [s for s in QUIZ_SECTIONS if sections is None or s in sections]
     pools: dict[str, list[tuple[Unit, str, Item]]] = {}
@@ -46,7 +46,7 @@ def build_quiz(
     rng.shuffle(order)
     used_groups: set[str] = set()
     used_formats: Counter[str] = Counter()
-    truths: Counter[bool] = Counter()
+    truths: dict[str, Counter[bool]] = {}
     questions: list[Question] = []
     while len(questions) < count and any(pools.values()):
         for section in order:
@@ -64,14 +64,15 @@ def build_quiz(
             ]
             allowed.sort(key=lambda f: (used_formats[f], rng.random()))
             for fmt in allowed:
-                truth = _balance(truths, rng) if fmt == "true-false" else None
+                tally = truths.setdefault(section, Counter())
+                truth = _balance(tally, rng) if fmt == "true-false" else None
                 question = generator.make(fmt, unit, section, item, rng, truth)
                 if question is not None:
                     questions.append(question)
                     used_groups.add(group)
                     used_formats[fmt] += 1
                     if fmt == "true-false":
-                        truths[question.answer == 0] += 1
+                        tally[question.answer == 0] += 1
                     break
     return questions
 
@@ -142,19 +143,31 @@ class QuizUI(Protocol):
 
 QUIT_WORDS = frozenset({"q", "quit", ":q"})
 UNDO_WORDS = frozenset({"u", "undo"})
+OVERRULE_WORDS = frozenset({"!", "overrule"})
 
 
 def prompt_for(question: Question) -> str:
     """The short prompt shown where the learner types."""
-    if question.format == "true-false":
+    answering = FORMATS[question.format].answering
+    if answering == "true-false":
         return "True or false (t/f)"
-    if question.is_choice:
-        return f"Answer (a-{'abcdefghij'[len(question.options) - 1]})"
-    if question.format == "cloze":
-        return "Missing word"
-    if question.format == "order":
+    if answering == "choice":
+        return f"Answer (a-{LETTERS[len(question.options) - 1]})"
+    if answering == "typed":
+        return "Missing word" if len(question.model_answer.split()) == 1 else "Missing words"
+    if answering == "order":
         return "Order (letters, first step first)"
     return "Grade yourself: 1 Again, 2 Hard, 3 Good, 4 Easy"
+
+
+def overrulable(answer: Answer) -> bool:
+    """A typed answer marked wrong: the learner may say it was right."""
+    return FORMATS[answer.question.format].answering == "typed" and not answer.mark.correct
+
+
+def overruled(answer: Answer) -> Answer:
+    """The answer as the learner says it should have been marked."""
+    return replace(answer, mark=Mark(True, True, 3, note="overruled"))
 
 
 def run_quiz(
@@ -163,19 +176,32 @@ def run_quiz(
     summary: Summary,
     record: Callable[[Answer], object] = lambda answer: None,
     clock: Callable[[], float] = time.monotonic,
+    overrule: Callable[[Answer, object], object] = lambda answer, recorded: recorded,
 ) -> Summary:
     """Ask each question until it is answered validly; stop on q or at end of input.
 
-    ``record`` is called with each answer as soon as it is marked.
+    ``record`` is called with each answer as soon as it is marked. After a typed answer marked
+    wrong, ``!`` at the next prompt overrules the marking: ``overrule`` is called with the
+    answer as marked right and what ``record`` returned for it.
     """
+    last: tuple[Answer, object] | None = None
     for number, question in enumerate(questions, 1):
         ui.question(question, number, len(questions))
-        got = ask(ui, question, clock)
+        while True:
+            got = ask(ui, question, clock, can_overrule=last is not None)
+            if got != "overrule" or last is None:
+                break
+            fixed = overruled(last[0])
+            overrule(fixed, last[1])
+            summary.answers[summary.answers.index(last[0])] = fixed
+            ui.hint(f"Overruled: your answer {last[0].reply!r} now counts as right (saved).")
+            last = None
         if isinstance(got, str):
             return _stop(summary, got)
-        record(got)
+        recorded = record(got)
         summary.answers.append(got)
         ui.feedback(got)
+        last = (got, recorded) if overrulable(got) else None
     return summary
 
 
@@ -190,8 +216,9 @@ def _read(
     prompt: str,
     marker: Callable[[str], Mark | None],
     can_undo: bool = False,
+    can_overrule: bool = False,
 ) -> tuple[str, Mark] | str:
-    """Read until the reply is valid, or why not: 'quit', 'end of input' or 'undo'."""
+    """Read until the reply is valid, or why not: 'quit', 'end of input', 'undo', 'overrule'."""
     while True:
         reply = ui.read(prompt)
         if reply is None:
@@ -200,6 +227,8 @@ def _read(
             return "quit"
         if can_undo and reply.strip().lower() in UNDO_WORDS:
             return "undo"
+        if can_overrule and reply.strip().lower() in OVERRULE_WORDS:
+            return "overrule"
         if reply.strip() == "?":
             ui.help(question)
             continue
@@ -213,20 +242,38 @@ def _read(
 
 
 def ask(
-    ui: QuizUI, question: Question, clock: Callable[[], float], can_undo: bool = False
+    ui: QuizUI,
+    question: Question,
+    clock: Callable[[], float],
+    can_undo: bool = False,
+    can_overrule: bool = False,
 ) -> Answer | str:
-    """Ask one question: the answer, or why there is none ('quit', 'end of input', 'undo')."""
+    """Ask one question: the answer, or why there is none ('quit', 'end of input', 'undo',
+    'overrule'). A typed near miss may be retyped once."""
     start = clock()
-    if question.format == "recall":
+    if question.self_graded:
         got = _read(
-            ui, question, "Press Enter to reveal the model answer", lambda _: None, can_undo
+            ui,
+            question,
+            "Press Enter to reveal the model answer",
+            lambda _: None,
+            can_undo,
+            can_overrule,
         )
         if isinstance(got, str):
             return got
         ui.reveal(question)
         got = _read(ui, question, prompt_for(question), mark_grade, can_undo)
     else:
-        got = _read(ui, question, prompt_for(question), partial(mark, question), can_undo)
+        retried = False
+
+        def marker(reply: str) -> Mark:
+            nonlocal retried
+            verdict = mark(question, reply, retried=retried)
+            retried = retried or verdict.retry
+            return verdict
+
+        got = _read(ui, question, prompt_for(question), marker, can_undo, can_overrule)
     if isinstance(got, str):
         return got
     reply, verdict = got
@@ -246,11 +293,14 @@ def run_drill(
     undo: Callable[[int], bool],
     notify: Callable[[str], None] = lambda text: None,
     clock: Callable[[], float] = time.monotonic,
+    overrule: Callable[[int, Answer], int] | None = None,
 ) -> Summary:
     """Drill these items in order; a wrong answer brings its item back later in the session.
 
     Each answer is recorded (``record`` returns its review id) before feedback is shown. ``u``
-    undoes the last answer: its review is removed and its question asked again.
+    undoes the last answer: its review is removed and its question asked again. After a typed
+    answer marked wrong, ``!`` overrules the marking: ``overrule`` replaces its review with one
+    marked right, and the item no longer comes back.
     """
     queue = deque(items)
     attempts: Counter[str] = Counter()
@@ -263,7 +313,18 @@ def run_drill(
             continue
         number += 1
         ui.question(question, number, number + len(queue))
-        got = ask(ui, question, clock, can_undo=True)
+        while True:
+            can = overrule is not None and bool(done) and overrulable(done[-1][2])
+            got = ask(ui, question, clock, can_undo=True, can_overrule=can)
+            if got != "overrule" or overrule is None:
+                break
+            last_item, review_id, last = done.pop()
+            fixed = overruled(last)
+            done.append((last_item, overrule(review_id, fixed), fixed))
+            summary.answers[summary.answers.index(last)] = fixed
+            if last_item in queue and last_item != item:
+                _remove_last(queue, last_item)
+            notify(f"Overruled: your answer {last.reply!r} now counts as right (saved).")
         if got == "undo":
             number -= 1
             queue.appendleft(item)

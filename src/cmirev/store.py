@@ -25,7 +25,7 @@ from typing import Any
 from cmirev.errors import CmirevError
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LEECH_FAILS = 8
 
 _SCHEMA_V1 = """
@@ -58,7 +58,11 @@ CREATE TABLE reviews (
 CREATE INDEX reviews_item ON reviews(item);
 CREATE INDEX reviews_ts ON reviews(ts);
 """
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+# 2: a learner may overrule the marking of a typed answer; the review says so.
+_SCHEMA_V2 = """
+ALTER TABLE reviews ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0;
+"""
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 
 class StoreError(CmirevError):
@@ -127,6 +131,7 @@ class Review:
     before: CardState | None
     after: CardState
     session: str | None
+    overruled: bool = False  # the learner overruled how a typed answer was marked
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -324,12 +329,13 @@ class Store:
         after: CardState,
         duration_ms: int | None = None,
         session: str | None = None,
+        overruled: bool = False,
     ) -> int:
         """Append a review and set the item's card, in one transaction. Returns the review id."""
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
-                "before, after, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "before, after, session, overruled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     item,
                     fmt,
@@ -341,6 +347,7 @@ class Store:
                     before.to_json() if before else None,
                     after.to_json(),
                     session,
+                    int(overruled),
                 ),
             )
             self._put(db, after)
@@ -390,7 +397,7 @@ class Store:
     def _reviews_where(self, where: str, args: list[Any]) -> Iterator[Review]:
         rows = self.db.execute(
             "SELECT id, item, format, rating, correct, reviewed_at, duration_ms, before, after, "
-            f"session FROM reviews WHERE {where} ORDER BY id",
+            f"session, overruled FROM reviews WHERE {where} ORDER BY id",
             args,
         )
         for row in rows:
@@ -405,6 +412,7 @@ class Store:
                 before=CardState.from_json(row[1], row[7]) if row[7] else None,
                 after=CardState.from_json(row[1], row[8]),
                 session=row[9],
+                overruled=bool(row[10]),
             )
 
     def reset_leech(self, item: str) -> bool:

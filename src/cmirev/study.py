@@ -115,11 +115,11 @@ class Study:
 
     # -- recording
 
-    def record(self, answer: Answer) -> int:
+    def record(self, answer: Answer, *, overruled: bool = False) -> int:
         """Turn an answer into a review: new card state, log row, one transaction."""
         q = answer.question
         rating = scheduler.rating_for(
-            q.format, answer.mark.correct, answer.mark.rating if q.format == "recall" else 0
+            q.format, answer.mark.correct, answer.mark.rating if q.self_graded else 0
         )
         now = self.now()
         before = self.store.card(q.item)
@@ -135,10 +135,17 @@ class Study:
             after,
             duration_ms=round(answer.seconds * 1000),
             session=self.session_id,
+            overruled=overruled,
         )
 
     def undo(self, review_id: int) -> bool:
         return self.store.undo(review_id) is not None
+
+    def overrule(self, review_id: int, answer: Answer) -> int:
+        """The learner says a typed answer marked wrong was right: the review is replaced by
+        one marked right, flagged as overruled. Returns the new review's id."""
+        self.store.undo(review_id)
+        return self.record(answer, overruled=True)
 
     # -- drilling
 
