@@ -17,7 +17,7 @@ from cmirev.models import Catalog
 from cmirev.questions import LETTERS, Mark, Question
 from cmirev.scheduler import Settings, retrievability
 from cmirev.session import Answer
-from cmirev.store import Store
+from cmirev.store import CardState, Store
 from cmirev.study import Study
 
 from .helpers import answer, study_at
@@ -347,3 +347,50 @@ def test_the_learner_is_told_when_an_item_becomes_a_leech(
     assert code == 0
     assert f"{gid} has now been failed 8 times: it is a leech" in out
     assert Store(path).leeches() == [gid]
+
+
+def test_an_overruled_answer_schedules_as_if_it_had_been_right(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Overruling replaces the wrong review by one marked right and flagged: the card is the one
+    a right answer would have given, and the log keeps one review for the answer."""
+    gid = "public-services-leadership/thomas-kilmann"
+    ruled = study_at(catalog, tmp_path / "a.db", NOW)
+    question = ruled.question(gid)
+    assert question is not None
+    wrong = Answer(question, "zz", Mark(True, False, 1), 4.0)
+    review_id = ruled.record(wrong)
+    ruled.overrule(review_id, Answer(question, "zz", Mark(True, True, 3, note="overruled"), 4.0))
+    plain = study_at(catalog, tmp_path / "b.db", NOW)
+    plain.record(Answer(question, "zz", Mark(True, True, 3), 4.0))
+    assert ruled.store.card(gid) == plain.store.card(gid)
+    log = list(ruled.store.reviews(gid))
+    assert [(r.correct, r.overruled, r.rating) for r in log] == [(True, True, 3)]
+
+
+def test_a_version_1_store_gains_the_overruled_column_and_keeps_its_reviews(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Opening a store written by the previous schema migrates it in place; nothing is lost."""
+    from cmirev.store import _SCHEMA_V1, APPLICATION_ID
+
+    path = tmp_path / "old.db"
+    gid = "public-services-leadership/thomas-kilmann"
+    card = CardState(gid, 2, None, 5.0, 5.0, NOW + timedelta(days=5), NOW, reps=1)
+    db = sqlite3.connect(path)
+    db.executescript(_SCHEMA_V1)
+    db.execute(
+        "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, before, after) "
+        "VALUES (?, 'term', 3, 1, ?, ?, NULL, ?)",
+        (gid, NOW.isoformat(), int(NOW.timestamp() * 1_000_000), card.to_json()),
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.commit()
+    db.close()
+    study = study_at(catalog, path, NOW)
+    assert study.store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+    (old,) = study.store.reviews()
+    assert (old.item, old.correct, old.overruled, old.after) == (gid, True, False, card)
+    answer(study, gid, False)
+    assert [r.overruled for r in study.store.reviews()] == [False, False]

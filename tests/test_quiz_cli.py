@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from random import Random
 
 import pytest
@@ -147,3 +149,63 @@ def test_sections_and_outcomes_are_broken_down(runner: CliRunner) -> None:
     assert "By section" in result.stdout
     assert "By learning outcome" in result.stdout
     assert "collaborative-public-services-project LO" in result.stdout
+
+
+def test_a_wrongly_marked_typed_answer_can_be_overruled(runner: CliRunner, isolated: Path) -> None:
+    """'!' after a typed answer marked wrong makes it right: the score says so and the review
+    store keeps one review for it, marked right and flagged as overruled."""
+    questions = same_quiz(["public-services-leadership"], 5, 2, ["cloze"])
+    assert len(questions) == 2
+    first, second = questions
+    replies = ["my own words", "!", *right_reply(second)]
+    result = runner.invoke(
+        app,
+        ["quiz", "public-services-leadership", "-n", "2", "-f", "cloze", "--seed", "5"],
+        input="\n".join(replies) + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Type ! at the next prompt to overrule" in out
+    assert "Overruled: your answer 'my own words' now counts as right (saved)." in out
+    assert "Score: 2 of 2 (100%)" in out
+    db = sqlite3.connect(isolated / "reviews.sqlite3")
+    rows = db.execute("SELECT item, correct, overruled FROM reviews ORDER BY id").fetchall()
+    db.close()
+    assert rows == [(first.item, 1, 1), (second.item, 1, 0)]
+
+
+def test_overrule_is_refused_after_a_right_or_chosen_answer(runner: CliRunner) -> None:
+    """'!' only follows a typed answer marked wrong; elsewhere it is just a wrong reply."""
+    questions = same_quiz(["all"], 3, 2, ["term"])
+    replies = [*right_reply(questions[0]), "!", *right_reply(questions[1])]
+    result = runner.invoke(
+        app,
+        ["quiz", "all", "-n", "2", "-f", "term", "--seed", "3", "--practice"],
+        input="\n".join(replies) + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Overruled" not in result.stdout
+    assert "Type a letter from a to" in result.stdout
+    assert "Score: 2 of 2 (100%)" in result.stdout
+
+
+def test_a_near_miss_gets_one_retry(runner: CliRunner) -> None:
+    """Another real word close to the key is not marked at once: the learner retypes once."""
+    catalog = load_catalog()
+    generator = Generator(catalog)
+    unit = catalog.get("collaborative-public-services-project")
+    assert unit is not None
+    change = next(c for c in unit.concepts if c.id == "change-management")
+    q = next(
+        q
+        for seed in range(40)
+        if (q := generator.make("cloze", unit, "concepts", change, Random(seed)))
+        and q.model_answer == "resistance"
+    )
+    assert "resistant" in q.other_words  # catalog words near the answer are known
+    from cmirev.questions import mark
+
+    first = mark(q, "resistant")
+    assert first.retry and "different word" in first.hint
+    assert not mark(q, "resistant", retried=True).correct
+    assert mark(q, "resistence").correct

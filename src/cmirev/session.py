@@ -202,7 +202,18 @@ def run_quiz(
         summary.answers.append(got)
         ui.feedback(got)
         last = (got, recorded) if overrulable(got) else None
+    if last is not None and _last_chance(ui):
+        fixed = overruled(last[0])
+        overrule(fixed, last[1])
+        summary.answers[summary.answers.index(last[0])] = fixed
+        ui.hint(f"Overruled: your answer {last[0].reply!r} now counts as right (saved).")
     return summary
+
+
+def _last_chance(ui: QuizUI) -> bool:
+    """After a last answer that may be overruled: whether the learner overrules it."""
+    reply = ui.read("Enter to finish, or ! to overrule")
+    return reply is not None and reply.strip().lower() in OVERRULE_WORDS
 
 
 def _stop(summary: Summary, why: str) -> Summary:
@@ -351,6 +362,12 @@ def run_drill(
         ui.feedback(got)
         if not got.mark.correct and attempts[item] < MAX_ATTEMPTS:
             queue.insert(min(REQUEUE_GAP, len(queue)), item)
+    if overrule is not None and done and overrulable(done[-1][2]) and _last_chance(ui):
+        last_item, review_id, last = done.pop()
+        fixed = overruled(last)
+        done.append((last_item, overrule(review_id, fixed), fixed))
+        summary.answers[summary.answers.index(last)] = fixed
+        notify(f"Overruled: your answer {last.reply!r} now counts as right (saved).")
     return summary
 
 

@@ -17,7 +17,7 @@ from importlib.resources import files
 
 from cmirev.questions.core import LETTERS, RATINGS, Mark, Question
 from cmirev.questions.formats import FORMATS
-from cmirev.questions.text import fold, stem
+from cmirev.questions.text import fold
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -73,12 +73,32 @@ def _same_form(got: str, want: str) -> bool:
         return _same_form(got.replace("£", ""), want.replace("£", ""))
     a, b = got.split(), want.split()
     return len(a) == len(b) and all(
-        x == y
-        or x + "s" == y
-        or y + "s" == x
-        or (not x.isdigit() and not y.isdigit() and stem(x) == stem(y))
+        x == y or (not x.isdigit() and not y.isdigit() and inflected(x) == inflected(y))
         for x, y in zip(a, b, strict=True)
     )
+
+
+def inflected(word: str) -> str:
+    """A word without its inflection (plural, -ed, -ing), so 'KPIs' meets 'KPI', 'justified'
+    meets 'justify' and 'evaluating' meets 'evaluate', but 'transformation' stays apart from
+    'transformational' and 'evaluation' from 'evaluate': those are other words."""
+    w = word.lower()
+    for suffix, instead in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and (w.endswith(("ss", "us")) or (w.endswith("is") and len(w) > 4)):
+                continue  # process, focus, analysis; but KPIs
+            w = w[: -len(suffix)] + instead
+            if suffix in ("ing", "ed") and len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiosl":
+                w = w[:-1]  # planned, planning -> plan
+            break
+    return w.removesuffix("e")
 
 
 def _is_other_word(got: str, vocabulary: frozenset[str]) -> bool:

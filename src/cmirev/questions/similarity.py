@@ -125,4 +125,12 @@ def near_duplicates(catalog: Catalog, threshold: float = DUPLICATE) -> list[tupl
             score = sim.between(a, b)
             if score >= threshold:
                 found.append((score, a, b))
-    return sorted(found, reverse=True)
+    # One report per pair of ideas: the closest members of two same_as groups stand for them.
+    reported: set[frozenset[frozenset[str]]] = set()
+    pairs = []
+    for score, a, b in sorted(found, reverse=True):
+        key = frozenset((siblings.get(a, frozenset({a})), siblings.get(b, frozenset({b}))))
+        if key not in reported:
+            reported.add(key)
+            pairs.append((score, a, b))
+    return pairs
