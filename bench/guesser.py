@@ -340,11 +340,11 @@ def choice_strategies(seen: Seen, idf: Idf) -> dict[str, list[float]]:
         for i, f in enumerate(counted)
     ]
     # A wrong answer written as an edit of the right one: the original is the option the
-    # others resemble most (and the odd one out is a distractor from elsewhere).
-    resemblance = [
-        sum(idf.cosine(o, p) for j, p in enumerate(options) if j != i)
-        for i, o in enumerate(options)
-    ]
+    # others resemble most (and the odd one out is a distractor from elsewhere). Words are
+    # weighed by how few of this screen's options use them, not by the run: across thousands
+    # of quizzes the true figure or wording is seen in other questions more often than any
+    # wrong one, and rewarding that would score remembered content, not a cue on the screen.
+    resemblance = _resemblance(options)
     out["most like the others"] = resemblance
     out["least like the others"] = [-r for r in resemblance]
     out["most capitals"] = [float(len(capitals(o))) for o in options]
@@ -353,6 +353,24 @@ def choice_strategies(seen: Seen, idf: Idf) -> dict[str, list[float]]:
         for o, hit in zip(options, acronym_hit, strict=True)
     ]
     return out
+
+
+def _resemblance(options: Sequence[str]) -> list[float]:
+    """For each option, its summed cosine to the others, words weighed within the screen."""
+    bags = [Counter(content(o)) for o in options]
+    df: Counter[str] = Counter()
+    for bag in bags:
+        df.update(bag.keys())
+    n = len(options)
+    vectors = []
+    for bag in bags:
+        vec = {w: c * (math.log((n + 1) / (df[w] + 1)) + 1) for w, c in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({w: v / norm for w, v in vec.items()})
+    return [
+        sum(sum(v * u.get(w, 0.0) for w, v in vec.items()) for j, u in enumerate(vectors) if j != i)
+        for i, vec in enumerate(vectors)
+    ]
 
 
 def _middle(figures: Sequence[Sequence[float]]) -> list[float]:
@@ -482,6 +500,7 @@ class FormatResult:
     chance: float
     strategies: dict[str, float]
     cascade: list[str] = field(default_factory=list)  # its cues in order, then its fallback
+    items: int = 0  # distinct items the questions are about
 
     @property
     def best(self) -> str:
@@ -706,7 +725,8 @@ def evaluate(questions: Sequence[Question], show: Callable[[Question], str] = re
         names = group[0].results
         strategies = {name: sum(g.results[name] for g in group) / n for name in names}
         chance = sum(g.chance for g in group) / n
-        formats[fmt] = FormatResult(fmt, n, chance, strategies, cascades.get(fmt, []))
+        items = len({g.question.item for g in group})
+        formats[fmt] = FormatResult(fmt, n, chance, strategies, cascades.get(fmt, []), items)
     scored = [r for r in formats.values() if r.format != CLOZE]
     overall_n = sum(r.questions for r in scored)
     overall_score = sum(r.score * r.questions for r in scored) / overall_n if overall_n else 0.0

@@ -18,6 +18,7 @@ PROMPTS = [
     r"Press Enter to reveal",
     r"Grade yourself",
     r"(Right|Not quite|Graded \d)",
+    r"Enter to finish, or ! to overrule",
     pexpect.EOF,
 ]
 
@@ -44,12 +45,12 @@ class Answerer:
     def step(self) -> bool:
         """Handle the next prompt or feedback; False at the end of output."""
         which = self.child.expect(PROMPTS)
-        if which == 7:
+        if which == 8:
             return False
         if which == 6:
             self.feedback += 1
             return True
-        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3"}[which]
+        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3", 7: ""}[which]
         if which == 3:
             self.child.expect(r"›")
             count = len(set(__import__("re").findall(r"\n\s*([a-h])\) ", self.child.before or "")))

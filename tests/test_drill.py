@@ -162,7 +162,7 @@ def test_drill_saves_each_answer_and_q_says_what_remains(runner: CliRunner, isol
 
 def test_a_wrong_answer_comes_back_later_in_the_session(runner: CliRunner, isolated: Path) -> None:
     """An item answered wrongly is asked again after a few others, and both answers are saved."""
-    code, out, _ = drill(runner, "--new", "5", "--seed", "2", input="a\n" * 40)
+    code, out, _ = drill(runner, "--new", "5", "--seed", "2", input="b\n" * 40)
     assert code == 0
     sources = [line for line in out.splitlines() if line.startswith("Source: ")]
     repeated = [s for s in set(sources) if sources.count(s) > 1]

@@ -127,3 +127,22 @@ def test_ctrl_c_in_a_quiz_prints_the_summary_and_exits_130() -> None:
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
+
+
+def test_a_typed_answer_is_overruled_in_a_terminal(isolated: Path) -> None:
+    """In a terminal the question shows no source; a wrong typed answer can be overruled with
+    '!' at the prompt that follows, and the summary counts it right."""
+    child = spawn("quiz", "leadership-in-practice", "-n", "1", "-f", "cloze", "--seed", "2")
+    child.expect("Missing word")
+    shown = ANSI.sub("", child.before or "")
+    assert "Source:" not in shown and "›" not in shown  # the source comes with the feedback
+    child.sendline("my own words")
+    child.expect("Not quite")
+    child.expect("Source: Leadership in Practice")
+    child.expect("Enter to finish, or ! to overrule")
+    child.sendline("!")
+    child.expect("now counts as right")
+    child.expect("Score: 1 of 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from random import Random
 
@@ -11,6 +12,33 @@ from cmirev.questions.generator import Ask, Generator
 from cmirev.questions.text import BLANK, content_words, distinctive, mask, mask_stems, stem
 
 MIN_VISIBLE_WORDS = 5  # an outcome prompt with fewer words left after masking is not asked
+MAX_BLANKS = 4  # a text with more blanks than this is too garbled to ask or offer
+SELF_NAMING = 2  # a definition that names its own term this often gives it away when blanked
+
+
+def names_itself(term: Concept | KeyTerm, shown: str) -> bool:
+    """Whether a definition, as shown with its term blanked, still points at the term: two or
+    more of the term's words blanked or left in view ('Trust and clear values' in a text about
+    being 'trusted' and 'explicit about the values'), a blank inside an acronym's expansion
+    ('KPIs (key _____ indicators)'), or initials that spell it (PESTLE)."""
+    own = {stem(w) for w in content_words(term.term)}
+    visible = sum(1 for w in content_words(shown) if stem(w) in own)
+    if shown.count(BLANK) + visible >= SELF_NAMING:
+        return True
+    if re.search(rf"\b[A-Z]{{2,}}s?\s*\([^)]*{re.escape(BLANK)}", shown):
+        return True
+    return spells(term, term.definition)
+
+
+def spells(term: Concept | KeyTerm, text: str) -> bool:
+    """Whether the text spells out an acronym the term goes by: 'Political, Economic, Social,
+    Technological, Legal and Environmental' spells PESTLE."""
+    initials = "".join(w[0] for w in re.findall(r"\b[A-Z][a-z]+", text))
+    for name in (term.term, *term.aliases):
+        for acronym in re.findall(r"\b[A-Z]{3,}\b", name):
+            if acronym in initials:
+                return True
+    return False
 
 
 @cache
@@ -31,6 +59,8 @@ def term(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Question 
     if not isinstance(item, Concept | KeyTerm):
         return None
     definition = hide_term(item.definition, item)
+    if names_itself(item, definition):
+        return None  # the definition names or spells its own term: the blanks would tell
     pool = []
     for gid in gen.neighbours(ask):
         other = gen.asks[gid].item
@@ -47,16 +77,22 @@ def definition(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Que
     item = ask.item
     if not isinstance(item, Concept | KeyTerm):
         return None
+    if spells(item, item.definition):
+        return None
     pool = [
-        Option(hide_term(t.definition, t, item), g)
+        Option(text, g)
         for g in gen.neighbours(ask)
         if isinstance(t := gen.asks[g].item, Concept | KeyTerm)
+        and (text := hide_term(t.definition, t, item)).count(BLANK) <= MAX_BLANKS
+        and not spells(t, t.definition)
     ]
     authored = [
         Option(hide_term(text, item), f"{ask.gid}#w{n}")
         for n, text in enumerate(item.wrong_answers)
     ]
     answer = Option(hide_term(item.definition, item), ask.gid)
+    if answer.text.count(BLANK) > MAX_BLANKS:
+        return None
     prompt = f"Which is the best definition of {item.term}?"
     explanation = f"{item.term}: {item.definition}"
     return gen.choice("definition", ask, prompt, answer, pool, rng, explanation, authored=authored)
@@ -134,8 +170,12 @@ def outcome(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Questi
     visible = [w for w in content_words(shown) if w != BLANK.lower()]
     if len([w for w in visible if stem(w) not in shared]) < MIN_VISIBLE_WORDS:
         return None
+    if shown.count(BLANK) > MAX_BLANKS + 1:
+        return None  # too garbled to read
     prompt = f"Which learning outcome does this assessment criterion evidence?\n\n{shown}"
     answer = Option(by_id[target].text, f"{unit.id}/{target}")
     pool = [Option(lo.text, f"{unit.id}/{lo.id}") for lo in options[1:]]
     explanation = f"{item.id} evidences {', '.join(item.outcomes)}. {target}: {by_id[target].text}"
-    return gen.choice("outcome", ask, prompt, answer, pool, rng, explanation, fair=False)
+    return gen.choice(
+        "outcome", ask, prompt, answer, pool, rng, explanation, fair=False, by_length=False
+    )

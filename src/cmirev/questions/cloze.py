@@ -9,6 +9,7 @@ in another form ('developed' beside 'develop _____') or when the line above it s
 from __future__ import annotations
 
 import re
+from functools import cache
 from random import Random
 
 from cmirev.models import (
@@ -44,8 +45,14 @@ def _parts(ask: Ask) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _whole(phrase: str) -> re.Pattern[str]:
+    """The phrase as a whole word or words, any case."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+
+
 def _found(phrase: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.IGNORECASE))
+    return bool(_whole(phrase).search(text))
 
 
 def blanks(gen: Generator, ask: Ask) -> list[str]:
@@ -65,7 +72,7 @@ def blanks(gen: Generator, ask: Ask) -> list[str]:
         key = {stem(w) for w in words(phrase) if w not in STOP}
         if not key or key & shown:
             continue
-        rest = re.sub(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", " ", text, flags=re.IGNORECASE)
+        rest = _whole(phrase).sub(" ", text)
         if key & {stem(w) for w in words(rest)}:
             continue  # another form of it stays visible
         fair.append(phrase)
@@ -146,7 +153,7 @@ def cloze(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Question
         return None
     context, text = parts
     phrase = options[rng.randrange(len(options))]
-    gapped = re.sub(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", BLANK, text, flags=re.IGNORECASE)
+    gapped = _whole(phrase).sub(BLANK, text)
     words_in_gap = len(phrase.split())
     what = "word" if words_in_gap == 1 else f"{words_in_gap} words"
     return Question(

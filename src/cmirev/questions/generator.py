@@ -133,12 +133,15 @@ class Generator:
 
     # -- helpers for the builders
 
-    def stands_out(self, prompt: str, options: Sequence[str], answer: int) -> str | None:
+    def stands_out(
+        self, prompt: str, options: Sequence[str], answer: int, same_form: bool = False
+    ) -> str | None:
         """Why the right option could be picked by its words alone, or None when it cannot.
 
         The cues a test-wise reader uses: the option sharing clearly more words with the
         prompt, the one closest to it in topic, or the one the other options resemble most
-        (distractors chosen for being near the answer cluster around it).
+        (distractors chosen for being near the answer cluster around it). Options of one form
+        by design (``same_form``: figures) are not held to the last.
         """
         shared = [overlap(prompt, o) for o in options]
         best_other = max(s for i, s in enumerate(shared) if i != answer)
@@ -146,14 +149,15 @@ class Generator:
             return f"shares {shared[answer]} words with the prompt, the others at most {best_other}"
         if shared[answer] >= 1 and best_other == 0 and len(options) > 2:
             return "the only option sharing a word with the prompt"
-        vectors = [self.sim.vector(o) for o in options]
-        hub = [
-            sum(self.sim.cosine(v, w) for j, w in enumerate(vectors) if j != i)
-            for i, v in enumerate(vectors)
-        ]
-        rival = max(h for i, h in enumerate(hub) if i != answer)
-        if hub[answer] > rival * TOPIC_FACTOR + TOPIC_MARGIN:
-            return "the option the others resemble most"
+        if not same_form:
+            vectors = [self.sim.vector(o) for o in options]
+            hub = [
+                sum(self.sim.cosine(v, w) for j, w in enumerate(vectors) if j != i)
+                for i, v in enumerate(vectors)
+            ]
+            rival = max(h for i, h in enumerate(hub) if i != answer)
+            if hub[answer] > rival * TOPIC_FACTOR + TOPIC_MARGIN:
+                return "the option the others resemble most"
         body = prompt.split("\n\n", 1)[1] if "\n\n" in prompt else prompt
         if not body.startswith("Which of these"):  # spot formats: the prompt has no topic
             target = self.sim.vector(body)
@@ -217,6 +221,8 @@ class Generator:
         authored: Sequence[Option] = (),
         count: int = OPTIONS,
         fair: bool = True,
+        by_length: bool = True,
+        clones_ok: bool = False,
     ) -> Question | None:
         """A multiple-choice question: the authored wrong answers first, then the nearest of the
         pool, drawn until no option stands out by its words.
@@ -224,13 +230,15 @@ class Generator:
         How many distractors are longer than the answer is drawn uniformly, so the answer is
         the longest (or the shortest) option no more often than chance. A fair question needs
         enough candidates on both sides of the answer's length; without them, none is made.
+        ``fair`` False skips the word and topic checks, ``by_length`` False the length rule
+        (options of one form, such as figures), ``clones_ok`` lets options be edits of each other.
         """
-        clean = _clean(answer, [*authored, *pool], prompt, self, clones_ok=not fair)
+        clean = _clean(answer, [*authored, *pool], prompt, self, clones_ok=clones_ok)
         length = len(answer.text)
         longer = [c for c in clean if len(c.text) > length]
         shorter = [c for c in clean if len(c.text) <= length]
         need = min(count - 1, len(clean))
-        if fair:  # fewer options rather than an answer that stands out by its length
+        if by_length:  # fewer options rather than an answer that stands out by its length
             need = min(need, len(longer), len(shorter))
         if need < 2:
             return None
@@ -243,7 +251,7 @@ class Generator:
             position = rng.randrange(len(options) + 1)
             options.insert(position, answer)
             texts = [o.text for o in options]
-            if not fair or self.stands_out(prompt, texts, position) is None:
+            if not fair or self.stands_out(prompt, texts, position, clones_ok) is None:
                 return Question(
                     **self.base(fmt, ask),  # type: ignore[arg-type]
                     prompt=prompt,

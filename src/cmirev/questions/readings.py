@@ -55,7 +55,7 @@ def _numbers(figure: str) -> list[tuple[int, int, float, str]]:
 
 def figure_ok(item: Fact) -> bool:
     """Whether the fact's figure can be asked: it has a number, and no complement beside it."""
-    return bool(item.figure) and bool(_numbers(item.figure or "") or _fraction(item.figure or ""))
+    return bool(item.figure) and bool(_fraction(item.figure or "") or _numbers(item.figure or ""))
 
 
 def _fraction(figure: str) -> str | None:
@@ -72,9 +72,10 @@ def _complement_shown(item: Fact, value: float) -> bool:
 
 
 def _candidates(
-    value: float, kind: str, low: float, high: float
+    value: float, kind: str, low: float, high: float, years: bool = False
 ) -> tuple[list[float], list[float]]:
-    """Plausible other values, (below, above), within (low, high) exclusive."""
+    """Plausible other values, (below, above), within (low, high) exclusive: near ones for a
+    small number or a span of years (a career of 25 years is not 125), multiples otherwise."""
     if kind == "pct":
         steps = [5, 10, 15, 20, 25, 30]
         raw = [value - s for s in steps] + [value + s for s in steps]
@@ -83,6 +84,9 @@ def _candidates(
         raw = [value + d for d in (-9, -7, -5, -4, -3, -2, 2, 3, 4, 5, 7)]
     elif kind == "word":
         raw = [value + d for d in (-3, -2, -1, 1, 2, 3, 5) if 1 <= value + d <= 12]
+    elif value <= 20 or years:
+        raw = [value + d for d in (-8, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6, 8)]
+        raw = [v for v in raw if v >= 1]
     else:
         raw = [value * f for f in (0.25, 0.4, 0.5, 0.6, 0.75, 1.25, 1.5, 2, 2.5, 3)]
     raw = [v for v in raw if low < v < high and v != value]
@@ -92,14 +96,17 @@ def _candidates(
 
 
 def _write(original: str, value: float, kind: str) -> str:
+    """``value`` written the way ``original`` was: a number word, the same decimals, or a whole
+    number (two significant figures for large plain numbers: 27,500 becomes 28,000)."""
     if kind == "word":
         name = _SMALL_NAMES[int(value)]
         return name.capitalize() if original[:1].isupper() else name
     if "." in original:
         return f"{value:.{len(original.split('.')[1])}f}"
-    digits = len(original.replace(",", "").rstrip("0")) or 1
-    number = int(round(value, -max(0, len(str(int(value))) - max(digits, 1))))
-    return f"{number:,}" if "," in original else str(max(1, number))
+    if kind == "plain" and value >= 100:
+        value = float(f"{value:.2g}")
+    number = max(1, round(value))
+    return f"{number:,}" if "," in original else str(number)
 
 
 def _bounds(
@@ -130,8 +137,10 @@ def _variants(item: Fact, rng: Random, count: int) -> list[str]:
     the right one is above, below or among them with equal chance."""
     figure = item.figure or ""
     fraction = _fraction(figure)
-    if fraction and not _numbers(figure):
-        others = [f for f in _FRACTIONS if f != fraction]
+    if fraction:
+        # None sharing a word with the answer ('a third' beside 'two thirds' would pair them).
+        mine = {w.rstrip("s") for w in fraction.split()}
+        others = [f for f in _FRACTIONS if not mine & {w.rstrip("s") for w in f.split()}]
         picked = rng.sample(others, min(count, len(others)))
         return [
             re.sub(fraction, f, figure, flags=re.IGNORECASE)
@@ -143,27 +152,35 @@ def _variants(item: Fact, rng: Random, count: int) -> list[str]:
     order = list(range(len(numbers)))
     rng.shuffle(order)
     for index in order:
-        start, end, value, kind = numbers[index]
+        _, end, value, kind = numbers[index]
         if kind == "pct" and _complement_shown(item, value):
             continue
         try:
             low, high = _bounds(numbers, index, figure)
         except ValueError:
             continue
-        below, above = _candidates(value, kind, low, high)
-        take_above = rng.randrange(count + 1)
-        take_above = min(take_above, len(above))
-        take_below = min(count - take_above, len(below))
-        take_above = min(count - take_below, len(above))
-        values = above[:take_above] + below[:take_below]
-        texts = []
-        for v in values:
-            text = figure[:start] + _write(figure[start:end], v, kind) + figure[end:]
-            if text != figure and text not in texts:
-                texts.append(text)
+        years = "year" in figure[end:].lower()
+        below, above = _candidates(value, kind, low, high, years)
+        lower = _written(figure, numbers[index], below)
+        higher = _written(figure, numbers[index], above)
+        take_above = min(rng.randrange(count + 1), len(higher))
+        take_below = min(count - take_above, len(lower))
+        take_above = min(count - take_below, len(higher))
+        texts = higher[:take_above] + lower[:take_below]
         if len(texts) == count:
             return texts
     return []
+
+
+def _written(figure: str, number: tuple[int, int, float, str], values: list[float]) -> list[str]:
+    """The figure with one number changed to each value, written alike; no repeats."""
+    start, end, _, kind = number
+    texts: list[str] = []
+    for v in values:
+        text = figure[:start] + _write(figure[start:end], v, kind) + figure[end:]
+        if text != figure and text not in texts:
+            texts.append(text)
+    return texts
 
 
 def false_figure(item: Fact, rng: Random) -> list[str]:
@@ -187,8 +204,9 @@ def figure(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Questio
         item.figure, BLANK
     )
     explanation = f"{item.statement} ({item.attribution})"
+    answer = Option(item.figure, ask.gid)
     return gen.choice(
-        "figure", ask, prompt, Option(item.figure, ask.gid), pool, rng, explanation, fair=False
+        "figure", ask, prompt, answer, pool, rng, explanation, by_length=False, clones_ok=True
     )
 
 
@@ -250,6 +268,11 @@ def names_of(attribution: str) -> list[str]:
     return [n for n in found if len(n) >= 2]
 
 
+def _several(name: str) -> bool:
+    """Whether a name is of several people or bodies ('Peck and Dickinson')."""
+    return bool(re.search(r" and |, |; | with ", name))
+
+
 def _same_speaker(a: str, b: str) -> bool:
     """'Chartered Management Institute' and 'Chartered Management Institute with ...' are one."""
     x, y = fold(a), fold(b)
@@ -274,6 +297,8 @@ def who(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Question |
         other_name = speaker(other.attribution)
         if is_person(other_name) != person or _same_speaker(other_name, name):
             continue
+        if _several(other_name) != _several(name):
+            continue  # 'Wilson, Mezey and Neilson hold' would not fit '_____ holds'
         if any(_same_speaker(other_name, o.text) for o in pool):
             continue
         if any(re.search(rf"\b{re.escape(n)}\b", statement) for n in names_of(other.attribution)):

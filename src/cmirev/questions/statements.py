@@ -17,11 +17,11 @@ from __future__ import annotations
 from random import Random
 
 from cmirev.models import Concept, Fact, KeyTerm, Misconception, Mistake
-from cmirev.questions.choices import hide_term
+from cmirev.questions.choices import MAX_BLANKS, hide_term, names_itself
 from cmirev.questions.core import Question
 from cmirev.questions.generator import Ask, Generator
 from cmirev.questions.readings import false_figure
-from cmirev.questions.text import words
+from cmirev.questions.text import BLANK, words
 
 
 def can_state(gen: Generator, ask: Ask) -> bool:
@@ -29,8 +29,10 @@ def can_state(gen: Generator, ask: Ask) -> bool:
     item = ask.item
     if isinstance(item, Misconception):
         return bool(item.true_form) or bool(item.wrong_answers)
-    if isinstance(item, Concept | KeyTerm):
-        return bool(item.false_variants) or _neighbour(gen, ask) is not None
+    if isinstance(item, Concept | KeyTerm):  # a neighbour's definition is found when asked
+        if names_itself(item, hide_term(item.definition, item)):
+            return False  # 'PESTLE: ... Political, Economic, Social, ...' is true on sight
+        return bool(item.false_variants) or len(gen.families.get("term", [])) > 1
     if isinstance(item, Mistake):
         return bool(item.good_practice)
     if isinstance(item, Fact):
@@ -81,7 +83,10 @@ def true_false(gen: Generator, ask: Ask, rng: Random, truth: bool | None) -> Que
             if pick is None:
                 return None
             owner = pick
-        statement = f"{item.term}: {hide_term(owner.definition, owner, item)}"
+        shown = hide_term(owner.definition, owner, item)
+        if shown.count(BLANK) > MAX_BLANKS:
+            return None  # too garbled to judge
+        statement = f"{item.term}: {shown}"
         explanation = (
             f"True: that is the definition of {item.term}."
             if want
