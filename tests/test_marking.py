@@ -79,19 +79,24 @@ def test_typed_answers_take_right_forms_and_refuse_other_words(
         assert verdict.valid and verdict.correct is expected, verdict
 
 
-def test_catalog_words_count_as_real_words() -> None:
-    """A step of another model is a different answer, not a typo: Norming is not Forming."""
-    q = Question(
+def gap(answer: str, other_words: tuple[str, ...] = ()) -> Question:
+    """A cloze question whose answer is ``answer``."""
+    return Question(
         format="cloze",
         item="u/x",
         unit="u",
         section="key_terms",
         outcomes=(),
-        prompt="_____, Storming, ...",
-        accepted=("Forming",),
-        other_words=("norming",),
-        model_answer="Forming",
+        prompt="Type the missing word.\n\n_____",
+        accepted=(answer,),
+        other_words=other_words,
+        model_answer=answer,
     )
+
+
+def test_catalog_words_count_as_real_words() -> None:
+    """A step of another model is a different answer, not a typo: Norming is not Forming."""
+    q = gap("Forming", other_words=("norming",))
     first = mark(q, "Norming")
     assert first.retry and not first.valid
     assert mark(q, "Norming", retried=True) == mark(q, "Tuckman")
@@ -102,16 +107,7 @@ def test_catalog_words_count_as_real_words() -> None:
 
 def test_a_near_miss_is_retyped_once_then_marked() -> None:
     """After the one retry a near miss allows, the same reply is marked wrong."""
-    q = Question(
-        format="cloze",
-        item="u/x",
-        unit="u",
-        section="guidance",
-        outcomes=(),
-        prompt="p",
-        accepted=("prevent",),
-        model_answer="prevent",
-    )
+    q = gap("prevent")
     assert mark(q, "present").retry
     final = mark(q, "present", retried=True)
     assert final.valid and not final.correct
