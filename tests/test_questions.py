@@ -348,3 +348,19 @@ def test_a_users_own_unit_gets_the_same_rules(sample_unit: Path) -> None:
         screen = shown_before_answer(q)
         assert screen == shown_before_answer(disguised(q))
         assert q.source not in screen
+
+
+def test_an_excluded_pair_never_stands_side_by_side(catalog: Catalog, generator: Generator) -> None:
+    """A correction an author marked as a second answer (exclude) is never offered beside it."""
+    unit = catalog.get("collaborative-public-services-project")
+    assert unit is not None
+    myth = next(m for m in unit.misconceptions if m.id == "public-equals-private")
+    other = "planning-to-meet-public-services-customer-requirements/public-change-easier"
+    assert generator.too_close(f"{unit.id}/{myth.id}", other)
+    made = [
+        q
+        for seed in range(300)
+        if (q := generator.make("correction", unit, "misconceptions", myth, Random(seed)))
+    ]
+    assert made
+    assert all(other not in q.option_items for q in made)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from pydantic import TypeAdapter
 
 # Fields that link an item to others by global id.
-LINKS = ("same_as", "confusables", "distinct_from")
+LINKS = ("same_as", "confusables", "distinct_from", "exclude")
 # Fields whose text a keyword may come from.
 _TEXTS = frozenset({"text", "definition", "correction", "statement", "true_form"})
 

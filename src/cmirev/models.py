@@ -45,6 +45,7 @@ class Item:
     keywords: tuple[str, ...] = ()  # words of the item's text worth blanking in a cloze
     confusables: tuple[str, ...] = ()  # global ids of items to prefer as distractors
     distinct_from: tuple[str, ...] = ()  # global ids of similar-looking items that are other ideas
+    exclude: tuple[str, ...] = ()  # global ids never offered beside this item (a second answer)
     wrong_answers: tuple[str, ...] = ()  # plausible wrong options, in the form of the right one
     false_variants: tuple[str, ...] = ()  # plausible false statements for true-or-false
 

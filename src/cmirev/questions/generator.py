@@ -80,6 +80,12 @@ class Generator:
                 self.asks[ask.gid] = ask
                 self.families.setdefault(family(item), []).append(ask.gid)
         self.sim = catalog_similarity(catalog)
+        # Pairs an author excluded (either way, and for every member of a same_as group).
+        self.excluded = {
+            frozenset((self.group.get(gid, gid), self.group.get(other, other)))
+            for gid, ask in self.asks.items()
+            for other in ask.item.exclude
+        }
         self.vocabulary = _vocabulary(catalog)
         self._formats: dict[str, list[str]] = {}
         self.near_words: dict[str, tuple[str, ...]] = {}  # cloze: catalog words near an answer
@@ -182,9 +188,12 @@ class Generator:
         return self.group.get(a, a) == self.group.get(b, b)
 
     def too_close(self, a: str, b: str) -> bool:
-        """Same idea, or so alike that one could answer the other's question."""
+        """Same idea, excluded by the author, or so alike that one could answer the other's
+        question."""
         a, b = a.split("#")[0], b.split("#")[0]
         if self.same_idea(a, b):
+            return True
+        if frozenset((self.group.get(a, a), self.group.get(b, b))) in self.excluded:
             return True
         if a not in self.sim.vectors or b not in self.sim.vectors:
             return False
