@@ -5,7 +5,9 @@ hits both alike; the figure is the ratio of the medians. Measured three ways:
 
 - piped: standard output is a pipe (plain-text output, the cached catalog);
 - terminal: standard output is a pseudo-terminal (Rich output), the baseline also in one;
-- cold: piped, with the content cache deleted before each run (parse + validate every time).
+- cold: piped, with the content cache deleted before each run (parse + validate every time);
+- quiz: `cmirev quiz all -n 10 --practice` piped with no input: the question generator indexes
+  the catalog, builds ten questions and shows the first (the baseline is the same bare app).
 
 Usage: python bench/startup.py [--runs 21]
 """
@@ -28,7 +30,7 @@ from _common import BARE_APP
 
 def run_piped(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, capture_output=True, check=True)
+    subprocess.run(cmd, env=env, capture_output=True, check=True, stdin=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -69,18 +71,20 @@ def main() -> None:
         run_piped(ours, env)  # fill the cache
         cache = Path(tmp) / "cache" / "cmirev" / "catalog.pickle"
         assert cache.exists(), "the content cache was not written"
+        quiz = [cmirev, "quiz", "all", "-n", "10", "--practice", "--seed", "1"]
         results = {}
-        for label, runner, clear in (
-            ("piped", run_piped, False),
-            ("terminal", run_tty, False),
-            ("cold (no cache)", run_piped, True),
+        for label, runner, clear, command in (
+            ("piped", run_piped, False, ours),
+            ("terminal", run_tty, False, ours),
+            ("cold (no cache)", run_piped, True, ours),
+            ("quiz", run_piped, False, quiz),
         ):
             base_t, ours_t = [], []
             for _ in range(args.runs):
                 base_t.append(runner(base_cmd, env))
                 if clear:
                     cache.unlink(missing_ok=True)
-                ours_t.append(runner(ours, env))
+                ours_t.append(runner(command, env))
             results[label] = (statistics.median(base_t), statistics.median(ours_t))
     print(
         f"median of {args.runs} interleaved runs each; baseline: bare Typer app printing one line"

@@ -9,6 +9,7 @@ in another form ('developed' beside 'develop _____') or when the line above it s
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from random import Random
 
@@ -131,12 +132,15 @@ def _near_words(gen: Generator, phrase: str) -> tuple[str, ...]:
     key = fold(phrase)
     cache = gen.near_words
     if key not in cache:
+        letters = Counter(key)
         cache[key] = tuple(
             sorted(
                 w
                 for w in gen.vocabulary
                 if abs(len(w) - len(key)) <= 2
                 and w != key
+                # an edit changes at most two letters of the multiset: a cheap bound first
+                and sum(((Counter(w) - letters) + (letters - Counter(w))).values()) <= 4
                 and stem(w) != stem(key)
                 and _distance(w, key) <= 2
             )
