@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,23 +68,55 @@ def real_log(limit: int) -> dict[str, list[tuple[int, datetime]]]:
     return by_card
 
 
+def day_start(when: datetime) -> datetime:
+    """The start of the study day ``when`` falls in (04:00 UTC)."""
+    day = scheduler.study_day(when, UTC, 4)
+    return datetime(day.year, day.month, day.day, 4, tzinfo=UTC)
+
+
 def test_replaying_a_real_history_gives_exactly_what_fsrs_computes(tmp_path: Path) -> None:
-    """3,000 real reviews through the store: every due date and stability equals fsrs alone."""
+    """3,000 real reviews through the store: every stability, difficulty and interval equals what
+    fsrs alone computes when each review is put at the start of its study day (so FSRS counts
+    study days, not 24-hour periods)."""
     history = real_log(3000)
     alone = fsrs.Scheduler(enable_fuzzing=False)
     with Store(tmp_path / "r.sqlite3") as store:
         for card_id, reviews in history.items():
             card = fsrs.Card()
             for rating, when in reviews:
-                card, _ = alone.review_card(card, fsrs.Rating(rating), when)
+                snapped = day_start(when)
+                card, _ = alone.review_card(card, fsrs.Rating(rating), snapped)
                 ours = review(store, f"anki/{card_id}", rating, when)
-                assert ours.due == card.due
+                assert ours.due - when == card.due - snapped
                 assert ours.stability == card.stability
                 assert ours.difficulty == card.difficulty
-            stored = store.card(f"anki/{card_id}")
-            assert stored is not None and stored.due == card.due
+                assert ours.last_review == when
         assert store.count_reviews() == sum(len(r) for r in history.values())
         assert store.integrity() == "ok"
+
+
+def test_recall_is_predicted_on_study_days_as_fsrs_was_fitted() -> None:
+    """The whole real history (12,580 reviews) replayed through cmirev's scheduler predicts
+    recall at each review that comes a study day or more after the card's last (first reviews
+    left out: 6,276) with log loss 0.465 ± 0.002, the figure of FSRS-6's default parameters on
+    this file (fsrs-rs 0.4649, days cut at 04:00 UTC). Unweighted mean; the 24-hour count of the
+    first wave gave 1.09."""
+    history = real_log(10**9)
+    assert sum(len(r) for r in history.values()) == 12_580
+    losses = []
+    for card_id, reviews in history.items():
+        card = None
+        for rating, when in sorted(reviews, key=lambda r: r[1]):
+            if card is not None and card.last_review is not None:
+                gap = scheduler.study_day(when, UTC, 4) - scheduler.study_day(
+                    card.last_review, UTC, 4
+                )
+                if gap.days >= 1:
+                    p = min(max(scheduler.retrievability(EXACT, card, when), 1e-7), 1 - 1e-7)
+                    losses.append(-math.log(p if rating > 1 else 1 - p))
+            card = scheduler.review(EXACT, f"anki/{card_id}", card, rating, when, Random(0))
+    assert len(losses) == 6_276
+    assert abs(sum(losses) / len(losses) - 0.465) <= 0.002, sum(losses) / len(losses)
 
 
 moments = st.datetimes(

@@ -78,11 +78,15 @@ def review(
     rating: int,
     now: datetime,
     rng: _random.Random,
+    tz: tzinfo = UTC,
 ) -> CardState:
     """The item's card after one review at ``now``. Copies; never mutates ``before``.
 
-    A clock that went backwards (``now`` before the last review) is treated as the moment of
-    the last review, so intervals never go negative.
+    Time since the last review is counted in the learner's study days (``tz``, days starting at
+    ``settings.day_start_hour``), as FSRS's parameters were fitted: a review on the next study
+    day is one day later even when under 24 hours have passed, and a review on the same study
+    day takes FSRS's same-day path. A clock that went backwards (``now`` before the last review)
+    is treated as the moment of the last review, so intervals never go negative.
     """
     import fsrs
 
@@ -93,7 +97,8 @@ def review(
     if settings.fuzz:
         # py-fsrs draws its fuzz from the global random module: seed it from ours.
         _random.seed(rng.getrandbits(64))
-    after, _ = fsrs_scheduler(settings).review_card(card, fsrs.Rating(rating), when)
+    seen = study_time(settings, before, when, tz)
+    after, _ = fsrs_scheduler(settings).review_card(card, fsrs.Rating(rating), seen)
     fails = (before.fails if before else 0) + (rating == AGAIN)
     return CardState(
         item=item,
@@ -101,19 +106,42 @@ def review(
         step=after.step,
         stability=after.stability,
         difficulty=after.difficulty,
-        due=after.due,
-        last_review=after.last_review,
+        due=when + (after.due - seen),
+        last_review=when,
         reps=(before.reps if before else 0) + 1,
         fails=fails,
         leech=(before.leech if before else False) or fails >= LEECH_FAILS,
     )
 
 
-def retrievability(settings: Settings, card: CardState, now: datetime) -> float:
-    """Predicted probability of recalling the item at ``now`` (0 for an unseen item)."""
-    return float(
-        fsrs_scheduler(settings).get_card_retrievability(to_fsrs(card), now.astimezone(UTC))
-    )
+def retrievability(settings: Settings, card: CardState, now: datetime, tz: tzinfo = UTC) -> float:
+    """Predicted probability of recalling the item at ``now`` (0 for an unseen item), with
+    elapsed time in study days as in :func:`review`."""
+    seen = study_time(settings, card, now.astimezone(UTC), tz)
+    return float(fsrs_scheduler(settings).get_card_retrievability(to_fsrs(card), seen))
+
+
+SAME_DAY_MOST = timedelta(hours=23, minutes=59)
+
+
+def study_time(settings: Settings, card: CardState | None, now: datetime, tz: tzinfo) -> datetime:
+    """The moment to give FSRS for ``now`` so that it counts whole study days since the card's
+    last review: the last review plus that many days, or, on the same study day, plus the real
+    time that passed (FSRS then takes its same-day path; a 25-hour day stays under a day).
+
+    FSRS counts ``(now - last_review).days``, whole 24-hour periods; its parameters were fitted
+    on gaps in days that start at a fixed hour. Due dates come back as offsets from this moment
+    and are moved back onto the real clock by the caller.
+    """
+    if card is None or card.last_review is None:
+        return now
+    last = card.last_review
+    days = (
+        study_day(now, tz, settings.day_start_hour) - study_day(last, tz, settings.day_start_hour)
+    ).days
+    if days >= 1:
+        return last + timedelta(days=days)
+    return last + min(max(now - last, timedelta(0)), SAME_DAY_MOST)
 
 
 def is_learned(card: CardState | None) -> bool:
@@ -162,6 +190,7 @@ def plan_drill(
     reviewed_today: Mapping[str, bool],
     new_limit: int | None = None,
     review_limit: int | None = None,
+    tz: tzinfo = UTC,
 ) -> Plan:
     """Choose today's drill among ``items`` (global ids in catalog order).
 
@@ -191,7 +220,7 @@ def plan_drill(
         if card.leech:
             plan.leeches.append(item)
         elif card.due <= now:
-            due.append((retrievability(settings, card, now), item))
+            due.append((retrievability(settings, card, now, tz), item))
     for _, item in sorted(due):
         if len(plan.due) >= reviews_left:
             break

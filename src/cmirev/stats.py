@@ -61,7 +61,9 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
     items = study.items(units)
     cards = study.store.cards(items)
     settings = study.settings
-    recall = {gid: scheduler.retrievability(settings, card, now) for gid, card in cards.items()}
+    recall = {
+        gid: scheduler.retrievability(settings, card, now, study.tz) for gid, card in cards.items()
+    }
     states = Counter(_state_name(cards.get(gid)) for gid in items)
     forecast_cards = [c for c in cards.values() if not c.leech]
     forecast = scheduler.forecast(

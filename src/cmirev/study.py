@@ -123,7 +123,7 @@ class Study:
         )
         now = self.now()
         before = self.store.card(q.item)
-        after = scheduler.review(self.settings, q.item, before, rating, now, self.rng)
+        after = scheduler.review(self.settings, q.item, before, rating, now, self.rng, self.tz)
         self.new_leech = after.leech and not (before is not None and before.leech)
         return self.store.record(
             q.item,
@@ -168,6 +168,7 @@ class Study:
             self.store.items_reviewed(start, end),
             new_limit,
             review_limit,
+            self.tz,
         )
 
     def question(self, gid: str) -> Question | None:
