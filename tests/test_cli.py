@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cmirev.cli import app
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, shared_path
 
 BUILTIN = [
     "public-services-leadership",
@@ -300,3 +300,45 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     proc.stderr.close()
     proc.wait()
     assert b"Traceback" not in err
+
+
+def test_evaluate_scores_an_exported_review_log(runner: CliRunner, tmp_path: Path) -> None:
+    """`cmirev evaluate --revlog FILE --json` replays the log and prints the scores as JSON."""
+    source = shared_path("review-logs", "anki-review-log-1.csv").read_text().splitlines()
+    part = tmp_path / "part.csv"
+    part.write_text("\n".join(source[:2001]) + "\n")
+    code, out, err = run(runner, "evaluate", "--revlog", str(part), "--json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["reviews"] == 2000
+    assert 0 < report["scored"] < 2000
+    assert 0.2 < report["log_loss"] < 0.8 and 0.5 < report["auc"] <= 1
+    code, out, _ = run(runner, "evaluate", "--revlog", str(part))
+    assert code == 0 and "Log loss" in out and "RMSE(bins)" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b\n1,2\n", "not a review log: no column card_id, review_rating, review_time"),
+        ("card_id,review_rating,review_time\n1,7,2024-01-01T00:00:00Z\n", ":2: review_rating 7"),
+        ("card_id,review_rating,review_time\n1,3,yesterday\n", ":2: a rating 1-4 and an ISO"),
+        ("card_id,review_rating,review_time\n", "no reviews in it"),
+    ],
+)
+def test_evaluate_refuses_a_bad_review_log(
+    runner: CliRunner, tmp_path: Path, text: str, message: str
+) -> None:
+    """A file that is not a review log is one error line and exit 1, never a traceback."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text)
+    code, out, err = run(runner, "evaluate", "--revlog", str(bad))
+    assert code == 1 and out == ""
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_evaluate_without_history_says_what_to_do(runner: CliRunner) -> None:
+    """With no reviews yet, evaluate says to drill first or pass a log."""
+    code, _, err = run(runner, "evaluate")
+    assert code == 1
+    assert err == "Error: no review history yet: drill or quiz first, or pass --revlog FILE.csv\n"

@@ -394,3 +394,21 @@ def test_a_version_1_store_gains_the_overruled_column_and_keeps_its_reviews(
     assert (old.item, old.correct, old.overruled, old.after) == (gid, True, False, card)
     answer(study, gid, False)
     assert [r.overruled for r in study.store.reviews()] == [False, False]
+
+
+def test_evaluate_scores_the_learners_own_history(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """Answers given on two study days are replayed: the second day's are scored."""
+    path = isolated / "reviews.sqlite3"
+    items = [f"public-services-leadership/{i}" for i in ("thomas-kilmann", "shannon-weaver")]
+    for day, right in ((0, True), (3, False)):
+        study = study_at(catalog, path, NOW + timedelta(days=day))
+        for gid in items:
+            answer(study, gid, right)
+    result = runner.invoke(app, ["evaluate", "--json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["reviews"], report["items"], report["scored"]) == (4, 2, 2)
+    assert report["mean_recalled"] == 0.0
+    assert report["auc"] is None  # every scored review forgotten: no ranking to judge

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -101,22 +100,14 @@ def test_recall_is_predicted_on_study_days_as_fsrs_was_fitted() -> None:
     left out: 6,276) with log loss 0.465 ± 0.002, the figure of FSRS-6's default parameters on
     this file (fsrs-rs 0.4649, days cut at 04:00 UTC). Unweighted mean; the 24-hour count of the
     first wave gave 1.09."""
-    history = real_log(10**9)
-    assert sum(len(r) for r in history.values()) == 12_580
-    losses = []
-    for card_id, reviews in history.items():
-        card = None
-        for rating, when in sorted(reviews, key=lambda r: r[1]):
-            if card is not None and card.last_review is not None:
-                gap = scheduler.study_day(when, UTC, 4) - scheduler.study_day(
-                    card.last_review, UTC, 4
-                )
-                if gap.days >= 1:
-                    p = min(max(scheduler.retrievability(EXACT, card, when), 1e-7), 1 - 1e-7)
-                    losses.append(-math.log(p if rating > 1 else 1 - p))
-            card = scheduler.review(EXACT, f"anki/{card_id}", card, rating, when, Random(0))
-    assert len(losses) == 6_276
-    assert abs(sum(losses) / len(losses) - 0.465) <= 0.002, sum(losses) / len(losses)
+    from cmirev.evaluate import evaluate, read_revlog
+
+    report = evaluate(read_revlog(shared_path("review-logs", "anki-review-log-1.csv")))
+    assert (report["reviews"], report["scored"]) == (12_580, 6_276)
+    assert abs(report["log_loss"] - 0.465) <= 0.002, report
+    assert 0.07 <= report["rmse_bins"] <= 0.09, report  # srs-benchmark bins; fsrs-rs: 0.0744
+    assert report["auc"] > 0.7, report
+    assert abs(report["mean_predicted"] - report["mean_recalled"]) < 0.01, report
 
 
 moments = st.datetimes(

@@ -386,6 +386,51 @@ def config(
 
 
 @app.command()
+def evaluate(
+    revlog: Annotated[
+        Path | None,
+        typer.Option(
+            "--revlog",
+            metavar="FILE.csv",
+            help="Score an exported review log instead of your own history.",
+            dir_okay=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """How well the scheduler predicts your recall: log loss, RMSE(bins) and AUC on every review
+    that came a study day or more after the item's last one.
+
+    Your own history by default; --revlog reads a CSV with card_id, review_rating and
+    review_time columns (an Anki export; days cut at 04:00 UTC).
+    Example: cmirev evaluate --revlog ../shared/review-logs/anki-review-log-1.csv --json
+    """
+    import dataclasses
+    from datetime import UTC
+
+    from cmirev import evaluate as scoring
+    from cmirev import render
+
+    if revlog is not None:
+        report = scoring.evaluate(scoring.read_revlog(revlog), tz=UTC)
+    else:
+        from cmirev.loader import load_catalog
+
+        study = _open_study(load_catalog())
+        events = [scoring.Event(r.item, r.rating, r.reviewed_at) for r in study.store.reviews()]
+        if not events:
+            raise CmirevError(
+                "no review history yet: drill or quiz first, or pass --revlog FILE.csv"
+            )
+        settings = dataclasses.replace(study.settings, fuzz=False)
+        report = scoring.evaluate(events, settings, study.tz)
+    if as_json:
+        render.print_json(report)
+        return
+    render.evaluate_view(render.make_out(), report)
+
+
+@app.command()
 def leeches(
     reset: Annotated[
         list[str] | None,

@@ -450,3 +450,23 @@ def no_history_view(out: Out) -> None:
         "weakest first."
     )
     out.text("Start with today's drill:  cmirev drill")
+
+
+def evaluate_view(out: Out, report: dict[str, Any]) -> None:
+    """`cmirev evaluate`: how well predicted recall matched what happened."""
+    out.title("Prediction", f"{report['parameters']}")
+    out.text(
+        f"{report['reviews']} reviews of {report['items']} items; {report['scored']} came a "
+        "study day or more after the item's last review and are scored."
+    )
+    out.table(
+        ["Measure", "Value", "Better"],
+        [
+            ["Log loss", f"{report['log_loss']:.4f}", "lower"],
+            ["RMSE(bins)", f"{report['rmse_bins']:.4f}", "lower"],
+            ["AUC", "n/a" if report["auc"] is None else f"{report['auc']:.4f}", "higher"],
+            ["Mean predicted recall", f"{report['mean_predicted']:.3f}", ""],
+            ["Recalled", f"{report['mean_recalled']:.3f}", ""],
+        ],
+    )
+    out.text(f"RMSE(bins): {report['rmse_bins_definition']}.", dim=True)

@@ -1,0 +1,182 @@
+"""How well the scheduler predicts recall: replay a review history and score each prediction.
+
+Each card's reviews are replayed through :func:`cmirev.scheduler.review` in time order; before
+each review that comes a study day or more after the card's last one (first reviews and same-day
+reviews are not predictions of memory across a gap), the predicted recall is scored against
+what happened (any rating above Again counts as recalled):
+
+- log loss: the mean of -log(p) for recalled, -log(1-p) for forgotten (unweighted);
+- RMSE(bins): the srs-benchmark definition: reviews grouped by interval in days, review number
+  (counting the card's reviews on different study days) and lapses before it, each on a
+  geometric scale; the root of the count-weighted mean squared difference between mean
+  prediction and mean outcome per group. Reviews are unweighted (fsrs-rs's own ``evaluate`` also
+  weights them by position, so its figures differ slightly);
+- AUC: how well predictions rank recalled above forgotten reviews.
+
+The parameters are FSRS-6's defaults; days start at the settings' hour in the given timezone.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from random import Random
+from typing import Any
+
+from cmirev import scheduler
+from cmirev.errors import CmirevError
+from cmirev.scheduler import Settings
+
+CLIP = 1e-7  # predictions are kept within [CLIP, 1 - CLIP] for log loss
+
+
+class RevlogError(CmirevError):
+    """A review-log file that cannot be read; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One review of a history: which card, the rating (1-4), when (UTC)."""
+
+    card: str
+    rating: int
+    at: datetime
+
+
+def read_revlog(path: Path) -> list[Event]:
+    """Reviews from a CSV with columns card_id, review_rating, review_time (ISO-8601) and
+    optionally review_duration, as exported from Anki (see ../shared/review-logs/)."""
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise RevlogError(f"cannot read {path}: {exc.strerror or exc}") from None
+    events = []
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"card_id", "review_rating", "review_time"} - set(reader.fieldnames or [])
+        if missing:
+            raise RevlogError(
+                f"{path}: not a review log: no column {', '.join(sorted(missing))} "
+                "(expected card_id,review_rating,review_time)"
+            )
+        for row in reader:
+            line = reader.line_num
+            try:
+                rating = int(row["review_rating"])
+                at = datetime.fromisoformat(row["review_time"].replace("Z", "+00:00"))
+            except (TypeError, ValueError):
+                raise RevlogError(
+                    f"{path}:{line}: a rating 1-4 and an ISO-8601 time are needed"
+                ) from None
+            if rating not in (1, 2, 3, 4):
+                raise RevlogError(f"{path}:{line}: review_rating {rating} is not 1-4")
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
+            events.append(Event(str(row["card_id"]), rating, at.astimezone(UTC)))
+    if not events:
+        raise RevlogError(f"{path}: no reviews in it")
+    return events
+
+
+def evaluate(
+    events: Iterable[Event], settings: Settings | None = None, tz: tzinfo = UTC
+) -> dict[str, Any]:
+    """Replay the history and score the scheduler's predictions (see the module docstring)."""
+    settings = settings or Settings(fuzz=False)
+    by_card: dict[str, list[Event]] = defaultdict(list)
+    total = 0
+    for event in events:
+        by_card[event.card].append(event)
+        total += 1
+    rows: list[tuple[float, int, tuple[float, float, float]]] = []  # p, y, bin
+    for card_id, history in by_card.items():
+        history.sort(key=lambda e: e.at)
+        card = None
+        lapses = 0
+        number = 1  # this review's place among the card's reviews on different study days
+        for event in history:
+            if card is not None and card.last_review is not None:
+                gap = (
+                    scheduler.study_day(event.at, tz, settings.day_start_hour)
+                    - scheduler.study_day(card.last_review, tz, settings.day_start_hour)
+                ).days
+                if gap >= 1:
+                    number += 1
+                    p = scheduler.retrievability(settings, card, event.at, tz)
+                    y = int(event.rating > 1)
+                    rows.append((p, y, _bin(gap, number, lapses)))
+                    lapses += event.rating == 1
+            card = scheduler.review(settings, card_id, card, event.rating, event.at, Random(0), tz)
+    if not rows:
+        raise CmirevError(
+            "no review comes a study day or more after another of the same item: nothing to score"
+        )
+    return {
+        "reviews": total,
+        "items": len(by_card),
+        "scored": len(rows),
+        "parameters": "FSRS-6 defaults",
+        "log_loss": round(_log_loss(rows), 4),
+        "rmse_bins": round(_rmse_bins(rows), 4),
+        "auc": None if math.isnan(auc := _auc(rows)) else round(auc, 4),  # one outcome only
+        "mean_predicted": round(sum(p for p, _, _ in rows) / len(rows), 4),
+        "mean_recalled": round(sum(y for _, y, _ in rows) / len(rows), 4),
+        "rmse_bins_definition": "srs-benchmark: bins by interval, review number and lapses; "
+        "count-weighted, reviews unweighted",
+    }
+
+
+def _geometric(value: float, base: float, scale: float, digits: int) -> float:
+    return round(scale * base ** math.floor(math.log(max(value, 1e-6)) / math.log(base)), digits)
+
+
+def _bin(days: int, number: int, lapses: int) -> tuple[float, float, float]:
+    """The srs-benchmark group of a review: interval, review number, lapses before it."""
+    return (
+        _geometric(days, 3.62, 2.48, 2),
+        _geometric(number, 1.89, 1.99, 0),
+        _geometric(lapses, 1.73, 1.65, 0) if lapses else 0.0,
+    )
+
+
+def _log_loss(rows: list[tuple[float, int, Any]]) -> float:
+    total = 0.0
+    for p, y, _ in rows:
+        p = min(max(p, CLIP), 1 - CLIP)
+        total -= math.log(p) if y else math.log(1 - p)
+    return total / len(rows)
+
+
+def _rmse_bins(rows: list[tuple[float, int, tuple[float, float, float]]]) -> float:
+    groups: dict[tuple[float, float, float], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for p, y, key in rows:
+        group = groups[key]
+        group[0] += p
+        group[1] += y
+        group[2] += 1
+    squared = sum(n * (ps / n - ys / n) ** 2 for ps, ys, n in groups.values())
+    return math.sqrt(squared / len(rows))
+
+
+def _auc(rows: list[tuple[float, int, Any]]) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties counted half)."""
+    ranked = sorted(rows, key=lambda r: r[0])
+    rank_sum = 0.0
+    position = 0
+    while position < len(ranked):
+        end = position
+        while end + 1 < len(ranked) and ranked[end + 1][0] == ranked[position][0]:
+            end += 1
+        mean_rank = (position + end) / 2 + 1
+        rank_sum += mean_rank * sum(r[1] for r in ranked[position : end + 1])
+        position = end + 1
+    positives = sum(r[1] for r in rows)
+    negatives = len(rows) - positives
+    if not positives or not negatives:
+        return float("nan")
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
