@@ -412,3 +412,29 @@ def test_evaluate_scores_the_learners_own_history(
     assert (report["reviews"], report["items"], report["scored"]) == (4, 2, 2)
     assert report["mean_recalled"] == 0.0
     assert report["auc"] is None  # every scored review forgotten: no ranking to judge
+
+
+def test_moments_are_said_in_local_time() -> None:
+    """Due times are shown in the learner's zone, relative to now, across a change of clocks."""
+    from zoneinfo import ZoneInfo
+
+    from cmirev.localtime import when_text
+
+    london = ZoneInfo("Europe/London")
+    now = datetime(2026, 3, 28, 20, 0, tzinfo=UTC)  # Saturday; clocks go forward that night
+    assert when_text(now - timedelta(minutes=5), now, london) == "now"
+    assert when_text(now + timedelta(minutes=10), now, london) == "in 10 min"
+    assert when_text(now + timedelta(hours=2), now, london) == "today 22:00"
+    assert when_text(now + timedelta(hours=13), now, london) == "tomorrow 10:00"  # BST
+    assert when_text(now + timedelta(days=3), now, london) == "Tue 31 Mar 21:00"
+    assert when_text(now + timedelta(days=30), now, london) == "27 Apr 2026 21:00"
+
+
+def test_the_local_zone_keeps_daylight_saving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TZ naming a zone gives that zone's rules, not today's fixed offset."""
+    from cmirev.localtime import local_tz
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    zone = local_tz()
+    assert datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset() == timedelta(0)
+    assert datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset() == timedelta(hours=1)

@@ -255,8 +255,7 @@ def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:
     total = report["total"]
     out.text("Nothing is due now.")
     if report["next_due"]:
-        when = str(report["next_due"])[:16].replace("T", " ")
-        out.text(f"Next review due {when} UTC.")
+        out.text(f"Next review due {report['next_due_text']}.")
     unseen = total["new_available"]
     if unseen:
         out.text(

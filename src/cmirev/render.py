@@ -289,7 +289,7 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
         f"(of {total['new_available']} unseen)."
     ]
     if report["next_due"] and not total["due_now"]:
-        lines.append(f"Next review due {report['next_due'][:16].replace('T', ' ')} UTC.")
+        lines.append(f"Next review due {report['next_due_text']}.")
     for line in lines:
         out.text(line)
     out.text(

@@ -16,6 +16,7 @@ from random import Random
 from typing import Any
 
 from cmirev import scheduler
+from cmirev.localtime import when_text
 from cmirev.models import Catalog, Item, Unit
 from cmirev.questions import Generator, Question
 from cmirev.scheduler import Plan, Settings
@@ -56,10 +57,10 @@ def env_clock() -> Callable[[], datetime]:
 
 
 def local_tz() -> tzinfo:
-    """The machine's local timezone now (honours TZ)."""
-    tz = datetime.now().astimezone().tzinfo
-    assert tz is not None
-    return tz
+    """The learner's timezone, with its daylight-saving rules (see :mod:`cmirev.localtime`)."""
+    from cmirev.localtime import local_tz as zone
+
+    return zone()
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ class Study:
             "total": totals,
             "forecast_days": [(today + timedelta(days=i)).isoformat() for i in range(days)],
             "next_due": next_due.isoformat() if next_due else None,
+            "next_due_text": when_text(next_due, now, self.tz) if next_due else None,
         }
 
     def orphans(self) -> list[tuple[str, int]]:
