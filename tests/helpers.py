@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,19 @@ def study_at(catalog: Catalog, path: Path, moment: datetime, **settings: object)
         clock=lambda: moment,
         rng=random.Random(1),
     )
+
+
+def lapse(catalog: Catalog, path: Path, gid: str, times: int, start: datetime) -> datetime:
+    """Learn the item (right answers a day apart until it is in review), then forget it (a
+    wrong answer a day later), ``times`` times over; returns the moment of the last answer."""
+    at = start
+    for _ in range(times):
+        while (card := study_at(catalog, path, at).store.card(gid)) is None or card.state != 2:
+            at += timedelta(days=1)
+            answer(study_at(catalog, path, at), gid, True)
+        at += timedelta(days=1)
+        answer(study_at(catalog, path, at), gid, False)
+    return at
 
 
 def answer(study: Study, gid: str, correct: bool) -> int:

@@ -17,10 +17,10 @@ from cmirev.models import Catalog
 from cmirev.questions import LETTERS, Mark, Question
 from cmirev.scheduler import Settings, retrievability
 from cmirev.session import Answer
-from cmirev.store import CardState, Store
+from cmirev.store import SCHEMA_VERSION, CardState, Store
 from cmirev.study import Study
 
-from .helpers import answer, study_at
+from .helpers import answer, lapse, study_at
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -78,12 +78,15 @@ def test_siblings_are_not_both_asked_on_one_day(catalog: Catalog, tmp_path: Path
 
 
 def test_leeches_are_left_out_and_reported(catalog: Catalog, tmp_path: Path) -> None:
-    """An item failed 8 times is not planned and is listed as a leech."""
+    """An item forgotten 8 times after it was learned is not planned and is listed as a leech;
+    wrong answers while it is still being learned do not count."""
     path = tmp_path / "r.db"
     gid = "public-services-leadership/kotter-8-steps"
-    for n in range(8):
-        answer(study_at(catalog, path, NOW + timedelta(days=n)), gid, False)
-    plan = study_at(catalog, path, NOW + timedelta(days=20)).plan(list(catalog.units))
+    for n in range(12):
+        answer(study_at(catalog, path, NOW + timedelta(minutes=n)), gid, False)
+    assert Store(path).leeches() == []  # twelve wrong answers while learning: no lapse
+    at = lapse(catalog, path, gid, 8, NOW)
+    plan = study_at(catalog, path, at + timedelta(days=20)).plan(list(catalog.units))
     assert gid in plan.leeches
     assert gid not in plan.items
 
@@ -254,8 +257,7 @@ def test_leeches_command_lists_and_resets(
 ) -> None:
     """A leech shows in `cmirev leeches`; --reset puts it back; resetting a non-leech is an error."""
     gid = "public-services-leadership/kotter-8-steps"
-    for n in range(8):
-        answer(study_at(catalog, isolated / "reviews.sqlite3", NOW + timedelta(days=n)), gid, False)
+    lapse(catalog, isolated / "reviews.sqlite3", gid, 8, NOW - timedelta(days=300))
     result = runner.invoke(app, ["leeches"])
     assert gid in result.stdout and "Kotter" in result.stdout
     assert runner.invoke(app, ["leeches", "--reset", gid]).exit_code == 0
@@ -326,11 +328,14 @@ def test_right_answers_in_a_scripted_drill_schedule_items_for_later_days(
 def test_the_learner_is_told_when_an_item_becomes_a_leech(
     runner: CliRunner, catalog: Catalog, isolated: Path
 ) -> None:
-    """The eighth failure of an item in a drill says it is now a leech and left out of drills."""
+    """The eighth lapse of an item in a drill says it is now a leech and left out of drills."""
     path = isolated / "reviews.sqlite3"
     gid = "public-services-leadership/kotter-8-steps"
-    for n in range(7):
-        answer(study_at(catalog, path, NOW - timedelta(days=30 - n)), gid, False)
+    at = lapse(catalog, path, gid, 7, NOW - timedelta(days=200))
+    while (card := Store(path).card(gid)) is not None and card.state != 2:
+        at += timedelta(days=1)
+        answer(study_at(catalog, path, at), gid, True)
+    assert at < NOW - timedelta(days=30)  # in review and long overdue by NOW
     # The question the drill will ask (same store, same seed), to answer it wrongly.
     question = study_at(catalog, path, NOW).question(gid)
     assert question is not None
@@ -345,7 +350,7 @@ def test_the_learner_is_told_when_an_item_becomes_a_leech(
         input="\n".join(wrong_reply(question)) + "\n",
     )
     assert code == 0
-    assert f"{gid} has now been failed 8 times: it is a leech" in out
+    assert f"{gid} has now been forgotten 8 times after it was learned: it is a leech" in out
     assert Store(path).leeches() == [gid]
 
 
@@ -389,7 +394,7 @@ def test_a_version_1_store_gains_the_overruled_column_and_keeps_its_reviews(
     db.commit()
     db.close()
     study = study_at(catalog, path, NOW)
-    assert study.store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert study.store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     (old,) = study.store.reviews()
     assert (old.item, old.correct, old.overruled, old.after) == (gid, True, False, card)
     answer(study, gid, False)
@@ -438,3 +443,37 @@ def test_the_local_zone_keeps_daylight_saving(monkeypatch: pytest.MonkeyPatch) -
     zone = local_tz()
     assert datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset() == timedelta(0)
     assert datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset() == timedelta(hours=1)
+
+
+def test_a_version_2_store_counts_only_lapses_and_frees_false_leeches(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Upgrading a store whose leech count included wrong answers while learning: the count
+    becomes the item's lapses in the log, a false leech is freed, and no review is lost."""
+    from cmirev.store import _SCHEMA_V1, _SCHEMA_V2, APPLICATION_ID
+
+    path = tmp_path / "v2.db"
+    gid = "public-services-leadership/thomas-kilmann"
+    before = CardState(gid, 1, 0, 1.0, 7.0, NOW, NOW - timedelta(days=1), reps=8, fails=8)
+    after = CardState(gid, 1, 0, 0.5, 8.0, NOW, NOW, reps=9, fails=9, leech=True)
+    db = sqlite3.connect(path)
+    db.executescript(_SCHEMA_V1 + _SCHEMA_V2)
+    for n in range(9):  # nine wrong answers while learning, as the first release counted them
+        db.execute(
+            "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, before, after) "
+            "VALUES (?, 'term', 1, 0, ?, ?, ?, ?)",
+            (gid, NOW.isoformat(), n, before.to_json(), after.to_json()),
+        )
+    db.execute(
+        "INSERT INTO cards (item, state, step, stability, difficulty, due, last_review, reps, "
+        "fails, leech) VALUES (?, 1, 0, 0.5, 8.0, 0, 0, 9, 9, 1)",
+        (gid,),
+    )
+    db.execute("PRAGMA user_version = 2")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.commit()
+    db.close()
+    store = Store(path)
+    card = store.card(gid)
+    assert card is not None and (card.fails, card.leech) == (0, False)
+    assert store.count_reviews() == 9

@@ -172,14 +172,22 @@ def test_clock_going_backwards_does_not_crash_or_lose_data(tmp_path: Path) -> No
         assert second.due >= first.last_review
 
 
-def test_eight_failures_make_a_leech(tmp_path: Path) -> None:
-    """The eighth Again flags the item as a leech; a reset puts it back."""
+def test_eight_lapses_make_a_leech(tmp_path: Path) -> None:
+    """The eighth Again on the item in review flags it as a leech (Agains while it is learning
+    do not count); a reset puts it back."""
     with Store(tmp_path / "r.sqlite3") as store:
         at = T0
+        for _ in range(5):
+            assert review(store, "u/a", 1, at).fails == 0  # still learning
+            at += timedelta(minutes=1)
         for n in range(8):
+            card = store.card("u/a")
+            while card is None or card.state != 2:
+                at += timedelta(days=1)
+                card = review(store, "u/a", 3, at)
+            at += timedelta(days=1)
             card = review(store, "u/a", 1, at)
-            assert card.leech is (n == 7)
-            at += timedelta(hours=1)
+            assert (card.fails, card.leech) == (n + 1, n == 7)
         assert store.leeches() == ["u/a"]
         assert store.reset_leech("u/a")
         assert store.leeches() == []

@@ -276,7 +276,7 @@ def drill(
     out = ui.out()
     if plan.leeches:
         out.text(
-            f"{len(plan.leeches)} leech(es) left out after {LEECH_FAILS} failures: see 'cmirev leeches'.",
+            f"{len(plan.leeches)} leech(es) left out after {LEECH_FAILS} lapses: see 'cmirev leeches'.",
             dim=True,
         )
     if not plan.items:
@@ -289,7 +289,8 @@ def drill(
         review_id = study.record(answer)
         if study.new_leech:
             ui.hint(
-                f"{answer.question.item} has now been failed {LEECH_FAILS} times: it is a leech "
+                f"{answer.question.item} has now been forgotten {LEECH_FAILS} times after it was "
+                "learned: it is a leech "
                 "and will be left out of drills until you reset it ('cmirev leeches')."
             )
         return review_id
@@ -437,7 +438,7 @@ def leeches(
         typer.Option("--reset", metavar="ITEM", help="Put a leech back into drills (repeatable)."),
     ] = None,
 ) -> None:
-    """List items failed 8 times (left out of drills), or reset them.
+    """List items forgotten 8 times after they were learned (left out of drills), or reset them.
 
     Example: cmirev leeches --reset public-services-leadership/kotter-8-steps
     """
@@ -455,7 +456,7 @@ def leeches(
         return
     found = study.store.leeches()
     if not found:
-        out.text("No leeches: no item has been failed 8 times.")
+        out.text("No leeches: no item has been forgotten 8 times after it was learned.")
         return
     for item in found:
         entry = study.entries.get(item)

@@ -20,6 +20,7 @@ from cmirev.store import LEECH_FAILS, CardState
 
 LEARNED_STABILITY_DAYS = 3.0
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+REVIEW_STATE = 2  # fsrs.State.Review
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,10 @@ def review(
         _random.seed(rng.getrandbits(64))
     seen = study_time(settings, before, when, tz)
     after, _ = fsrs_scheduler(settings).review_card(card, fsrs.Rating(rating), seen)
-    fails = (before.fails if before else 0) + (rating == AGAIN)
+    # A lapse is forgetting a learned item (one in review); a wrong answer while learning is
+    # part of learning, as in Anki, and does not count toward the leech limit.
+    lapsed = rating == AGAIN and before is not None and before.state == REVIEW_STATE
+    fails = (before.fails if before else 0) + lapsed
     return CardState(
         item=item,
         state=int(after.state),

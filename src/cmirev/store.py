@@ -25,7 +25,7 @@ from typing import Any
 from cmirev.errors import CmirevError
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LEECH_FAILS = 8
 
 _SCHEMA_V1 = """
@@ -62,7 +62,17 @@ CREATE INDEX reviews_ts ON reviews(ts);
 _SCHEMA_V2 = """
 ALTER TABLE reviews ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0;
 """
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+# 3: a leech counts lapses of learned items only (wrong answers while learning no longer count).
+# Each card's count becomes its lapses in the log (reviews rated Again from the review state),
+# never more than it was (a reset cleared older ones); a leech with fewer stops being one.
+_SCHEMA_V3 = """
+UPDATE cards SET fails = min(fails, (
+    SELECT count(*) FROM reviews r
+    WHERE r.item = cards.item AND r.rating = 1 AND json_extract(r.before, '$.state') = 2
+));
+UPDATE cards SET leech = 0 WHERE leech = 1 AND fails < 8;
+"""
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 
 class StoreError(CmirevError):
