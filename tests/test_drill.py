@@ -477,3 +477,27 @@ def test_a_version_2_store_counts_only_lapses_and_frees_false_leeches(
     card = store.card(gid)
     assert card is not None and (card.fails, card.leech) == (0, False)
     assert store.count_reviews() == 9
+
+
+def test_todays_work_is_everything_due_before_the_study_day_ends(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """A review due this evening is in the morning's drill; a learning step due in ten minutes
+    waits for its time; the review limit never holds back a relearning step."""
+    from cmirev import scheduler
+
+    settings = Settings(fuzz=False)
+    morning = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    evening = CardState("u/review", 2, None, 10.0, 5.0, morning + timedelta(hours=12), morning)
+    tomorrow = CardState("u/later", 2, None, 10.0, 5.0, morning + timedelta(hours=20), morning)
+    step = CardState("u/step", 1, 1, 1.0, 5.0, morning + timedelta(minutes=10), morning)
+    relearn = CardState("u/relearn", 3, 0, 1.0, 5.0, morning - timedelta(minutes=1), morning)
+    cards = {c.item: c for c in (evening, tomorrow, step, relearn)}
+    plan = scheduler.plan_drill(
+        settings, list(cards), cards, {}, morning, {}, review_limit=0, tz=UTC
+    )
+    assert plan.due == ["u/relearn"]  # the limit of 0 reviews holds back only the review
+    plan = scheduler.plan_drill(settings, list(cards), cards, {}, morning, {}, tz=UTC)
+    assert plan.due == ["u/relearn", "u/review"]
+    assert plan.later == ["u/step"]
+    assert "u/later" not in plan.due  # due after 04:00 tomorrow: tomorrow's work

@@ -238,6 +238,11 @@ def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remai
         out.text(
             f"{left} item(s) remain for today ({len(remaining.due)} due, {len(remaining.new)} new): run 'cmirev drill' again."
         )
+    if remaining.later:
+        out.text(
+            f"{len(remaining.later)} item(s) in a learning step come back later today: "
+            "run 'cmirev drill' again then."
+        )
     forecast = report["total"]["forecast"]
     out.text(f"Due tomorrow: {forecast[1]}; over the next 7 days: {sum(forecast[1:])}.")
     missed = summary.missed()

@@ -179,6 +179,7 @@ class Plan:
     new: list[str] = field(default_factory=list)
     siblings_held: int = 0  # left for another day: a sibling was reviewed today or is planned
     leeches: list[str] = field(default_factory=list)
+    later: list[str] = field(default_factory=list)  # in a learning step due later today
 
     @property
     def items(self) -> list[str]:
@@ -198,8 +199,11 @@ def plan_drill(
 ) -> Plan:
     """Choose today's drill among ``items`` (global ids in catalog order).
 
-    ``reviewed_today`` maps items already reviewed today to whether they were new then.
-    ``new_limit`` and ``review_limit`` override what is left of today's allowances.
+    A review is today's work when it falls due before the study day ends, as in Anki; an item
+    in a learning or relearning step comes when its step is due (minutes, not days), and the
+    daily review limit never holds it back. ``reviewed_today`` maps items already reviewed today
+    to whether they were new then. ``new_limit`` and ``review_limit`` override what is left of
+    today's allowances.
     """
     plan = Plan()
     new_done = sum(1 for was_new in reviewed_today.values() if was_new)
@@ -216,6 +220,9 @@ def plan_drill(
         owner = busy.get(group.get(item, item))
         return owner is None or owner == item
 
+    _, day_end = day_window(
+        study_day(now, tz, settings.day_start_hour), tz, settings.day_start_hour
+    )
     due = []
     for item in items:
         card = cards.get(item)
@@ -223,11 +230,19 @@ def plan_drill(
             continue
         if card.leech:
             plan.leeches.append(item)
-        elif card.due <= now:
+        elif card.state == REVIEW_STATE and card.due < day_end:
             due.append((retrievability(settings, card, now, tz), item))
-    for _, item in sorted(due):
-        if len(plan.due) >= reviews_left:
-            break
+        elif card.state != REVIEW_STATE and card.due <= now:
+            due.append((-1.0, item))  # a learning step that has come: first, never limited
+        elif card.state != REVIEW_STATE and card.due < day_end:
+            plan.later.append(item)
+    for recall, item in sorted(due):
+        stepping = recall < 0
+        if (
+            not stepping
+            and len([i for i in plan.due if cards[i].state == REVIEW_STATE]) >= reviews_left
+        ):
+            continue
         if not free(item):
             plan.siblings_held += 1
             continue
