@@ -258,3 +258,25 @@ def test_rating_mapping() -> None:
     assert scheduler.rating_for("cloze", True) == 3
     assert scheduler.rating_for("recall", True, 4) == 4
     assert scheduler.rating_for("recall", False, 1) == 1
+
+
+def test_ratings_fit_what_an_answer_shows_of_memory() -> None:
+    """Recognising an item in review is Hard, not Good; recognising while learning is Good (its
+    steps advance); a slow right typed answer is Hard; a wrong answer is Again."""
+    rate = scheduler.rating_for
+    assert rate("term", True) == 3
+    assert rate("term", True, in_review=True) == 2
+    assert rate("true-false", False, in_review=True) == 1
+    assert rate("cloze", True, in_review=True, seconds=12, slow_seconds=30) == 3
+    assert rate("cloze", True, in_review=True, seconds=45, slow_seconds=30) == 2
+    assert rate("cloze", True, seconds=45, slow_seconds=0) == 3
+    assert rate("recall", True, 4, in_review=True, seconds=99, slow_seconds=30) == 4
+
+
+def test_items_in_review_are_asked_by_recall() -> None:
+    """Every item in review, however young, gets recall formats first; others recognition."""
+    young = CardState("u/x", 2, None, 1.5, 5.0, T0, T0)
+    learning = CardState("u/x", 1, 0, 1.5, 5.0, T0, T0)
+    assert scheduler.preferred_formats(young) == scheduler.RECALL
+    assert scheduler.preferred_formats(learning) == scheduler.RECOGNITION
+    assert scheduler.preferred_formats(None) == scheduler.RECOGNITION

@@ -19,6 +19,7 @@ DESCRIPTIONS = {
     "max_reviews_per_day": "most reviews a drill asks per day",
     "day_start_hour": "local hour a study day starts (0-23)",
     "learning_steps": "minutes between the first reviews of a new or failed item, e.g. '1 10'",
+    "slow_seconds": "a right typed answer slower than this many seconds counts as Hard (0: never)",
 }
 
 
@@ -36,6 +37,11 @@ def _check(key: str, value: Any) -> Any:
         number = _number(key, value, float)
         if not 0.70 <= number <= 0.97:
             raise ConfigError(f"desired_retention must be between 0.70 and 0.97, not {value}")
+        return number
+    if key == "slow_seconds":
+        number = _number(key, value, int)
+        if not 0 <= number <= 3600:
+            raise ConfigError(f"slow_seconds must be a whole number from 0 to 3600, not {value}")
         return number
     if key in ("new_per_day", "max_reviews_per_day"):
         number = _number(key, value, int)

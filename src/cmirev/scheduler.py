@@ -32,6 +32,7 @@ class Settings:
     max_reviews_per_day: int = 100
     day_start_hour: int = 4
     learning_steps: tuple[int, ...] = (1, 10)  # minutes
+    slow_seconds: int = 30  # a right typed recall slower than this is rated Hard (0: never)
     fuzz: bool = True
 
 
@@ -51,12 +52,31 @@ def fsrs_scheduler(settings: Settings) -> Any:
     return _fsrs(settings.desired_retention, settings.learning_steps, settings.fuzz)
 
 
-def rating_for(fmt: str, correct: bool, self_grade: int = 0) -> int:
-    """FSRS rating of an answer: a self-graded recall is the learner's grade; an auto-marked
-    answer is Good when right and Again when wrong."""
+def rating_for(
+    fmt: str,
+    correct: bool,
+    self_grade: int = 0,
+    *,
+    in_review: bool = False,
+    seconds: float = 0.0,
+    slow_seconds: int = 0,
+) -> int:
+    """FSRS rating of an answer (the mapping and its evidence: docs/scheduling.md).
+
+    A self-graded recall is the learner's grade. Otherwise wrong is Again; right is Good, except
+    that recognising an item already in review is not evidence of recalling it (Hard), and a
+    typed or ordered recall that took longer than ``slow_seconds`` was effortful (Hard).
+    Recognition while an item is being learned stays Good, so learning steps advance.
+    """
     if FORMATS[fmt].self_graded and self_grade:
         return self_grade
-    return GOOD if correct else AGAIN
+    if not correct:
+        return AGAIN
+    if FORMATS[fmt].memory == "recognition" and in_review:
+        return HARD
+    if FORMATS[fmt].memory == "recall" and slow_seconds and seconds > slow_seconds:
+        return HARD
+    return GOOD
 
 
 def to_fsrs(card: CardState) -> Any:
@@ -154,8 +174,9 @@ def is_learned(card: CardState | None) -> bool:
 
 
 def preferred_formats(card: CardState | None) -> tuple[str, ...]:
-    """Recognition formats while an item is new or weak, recall formats once it is learned."""
-    return RECALL if is_learned(card) else RECOGNITION
+    """Recognition formats while an item is new or in a learning step, recall formats once it
+    is in review (the drill falls back on recognition only for items with no recall format)."""
+    return RECALL if card is not None and card.state == REVIEW_STATE else RECOGNITION
 
 
 def study_day(now: datetime, tz: tzinfo, start_hour: int) -> date:

@@ -119,11 +119,16 @@ class Study:
     def record(self, answer: Answer, *, overruled: bool = False) -> int:
         """Turn an answer into a review: new card state, log row, one transaction."""
         q = answer.question
-        rating = scheduler.rating_for(
-            q.format, answer.mark.correct, answer.mark.rating if q.self_graded else 0
-        )
         now = self.now()
         before = self.store.card(q.item)
+        rating = scheduler.rating_for(
+            q.format,
+            answer.mark.correct,
+            answer.mark.rating if q.self_graded else 0,
+            in_review=before is not None and before.state == scheduler.REVIEW_STATE,
+            seconds=answer.seconds,
+            slow_seconds=self.settings.slow_seconds,
+        )
         after = scheduler.review(self.settings, q.item, before, rating, now, self.rng, self.tz)
         self.new_leech = after.leech and not (before is not None and before.leech)
         return self.store.record(
