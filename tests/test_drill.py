@@ -501,3 +501,81 @@ def test_todays_work_is_everything_due_before_the_study_day_ends(
     assert plan.due == ["u/relearn", "u/review"]
     assert plan.later == ["u/step"]
     assert "u/later" not in plan.due  # due after 04:00 tomorrow: tomorrow's work
+
+
+def test_a_focused_drill_asks_only_what_it_is_focused_on(runner: CliRunner) -> None:
+    """--section, --outcome and --criterion narrow the drill's items; unknown ones are errors."""
+    code, out, _ = drill(
+        runner, "--unit", "public-services-leadership", "--section", "misconceptions",
+        "--new", "3", "--seed", "1", input="a\n" * 20,
+    )  # fmt: skip
+    assert code == 0
+    sources = [line for line in out.splitlines() if line.startswith("Source: ")]
+    assert sources and all("› Misconceptions (" in s for s in sources), sources
+    code, out, _ = drill(
+        runner, "--unit", "public-services-leadership", "--criterion", "AC3",
+        "--new", "4", "--seed", "1", input="a\n" * 20,
+    )  # fmt: skip
+    assert code == 0
+    study_items = {
+        line.rsplit("(", 1)[1].rstrip(")")
+        for line in out.splitlines()
+        if line.startswith("Source: ")
+    }
+    unit = load_catalog().get("public-services-leadership")
+    assert unit is not None
+    linked = {i.id for _, i in unit.items() if "LO3" in i.outcomes} | {"AC3"}
+    assert study_items and study_items <= linked, study_items
+    result = runner.invoke(
+        app, ["drill", "--unit", "public-services-leadership", "--outcome", "LO9"]
+    )
+    assert result.exit_code == 2
+    assert "no learning outcome 'LO9' in the units chosen (known: LO1, LO2, LO3)" in result.stderr
+
+
+def test_weakest_practises_the_items_likeliest_to_be_forgotten(
+    runner: CliRunner, catalog: Catalog, isolated: Path
+) -> None:
+    """--weakest N drills the seen items with the lowest predicted recall, due or not."""
+    path = isolated / "reviews.sqlite3"
+    strong = "public-services-leadership/thomas-kilmann"
+    weak = "public-services-leadership/shannon-weaver"
+    for days in (0, 1, 3, 7):
+        answer(study_at(catalog, path, NOW - timedelta(days=30 - days)), strong, True)
+    answer(study_at(catalog, path, NOW - timedelta(days=30)), weak, True)
+    study = study_at(catalog, path, NOW)
+    assert study.weakest([strong, weak], 1) == [weak]
+    code, out, _ = drill(runner, "--weakest", "1", "--seed", "1", input="a\n" * 5)
+    assert code == 0
+    assert "Today's drill: 1 due, 0 new." in out
+    assert "Question 1 of 1" in out and "Shannon-Weaver" in out and "Thomas-Kilmann" not in out
+
+
+def test_a_time_box_stops_the_drill_before_the_next_question() -> None:
+    """With --minutes, no question starts once the time is up; what was answered is kept."""
+    from cmirev.session import Summary, run_drill
+
+    q = Question(
+        format="true-false", item="u/x", unit="u", section="facts", outcomes=(),
+        prompt="p", options=("True", "False"), answer=0, model_answer="True",
+    )  # fmt: skip
+    ticks = iter(range(0, 10_000, 100))  # each look at the clock is 100 s later
+
+    class UI:
+        def question(self, *_: object) -> None: ...
+        def read(self, prompt: str) -> str:
+            return "t"
+
+        def hint(self, text: str) -> None: ...
+        def help(self, question: Question) -> None: ...
+        def reveal(self, question: Question) -> None: ...
+        def feedback(self, answer: Answer) -> None: ...
+
+    summary = Summary(seed=0, planned=5)
+    run_drill(
+        ["u/a", "u/b", "u/c", "u/d", "u/e"], lambda item: q, UI(), summary,
+        record=lambda answer: 1, undo=lambda rid: True, clock=lambda: next(ticks),
+        time_box=300,
+    )  # fmt: skip
+    assert summary.ended == "time"
+    assert 0 < len(summary.answers) < 5

@@ -229,6 +229,32 @@ def quiz(
     quizui.summary_view(ui.out(), summary)
 
 
+def _focus(
+    study: Study,
+    units: list[Any],
+    sections: list[str] | None,
+    outcome: str | None,
+    criterion: str | None,
+) -> list[str] | None:
+    """The items a focused drill draws on, or None when it is not focused."""
+    from cmirev import content
+
+    if not (sections or outcome or criterion):
+        return None
+    fields = content.resolve_sections(sections)
+    for wanted, kind in ((outcome, "learning_outcomes"), (criterion, "assessment_criteria")):
+        known = sorted({i.id for u in units for i in u.section(kind)})
+        if wanted and wanted not in known:
+            raise UsageError(
+                f"no {'learning outcome' if kind == 'learning_outcomes' else 'criterion'} "
+                f"'{wanted}' in the units chosen (known: {', '.join(known) or 'none'})"
+            )
+    found = study.focus(units, fields, outcome, criterion)
+    if not found:
+        raise UsageError("no items match that focus")
+    return found
+
+
 def _open_study(catalog: Catalog, seed: int | None = None) -> Study:
     """The catalog with the learner's review store and settings."""
     import random
@@ -257,21 +283,53 @@ def drill(
         typer.Option("--max", min=0, help="Most due reviews this time (default: today's limit)."),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed the question choices.")] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option("--section", "-s", metavar="SECTION", help="Only this section (repeatable)."),
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", metavar="LO", help="Only items serving this learning outcome."),
+    ] = None,
+    criterion: Annotated[
+        str | None,
+        typer.Option(
+            "--criterion", metavar="AC", help="Only this criterion and the items it draws on."
+        ),
+    ] = None,
+    weakest: Annotated[
+        int | None,
+        typer.Option(
+            "--weakest", min=1, metavar="N", help="The N seen items you are likeliest to forget."
+        ),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--minutes", min=0.5, metavar="M", help="Stop asking after M minutes."),
+    ] = None,
 ) -> None:
     """Today's spaced-repetition drill: due reviews first, then new items.
 
     Every answer is saved as it is given; u undoes the last one, q stops (saved answers stay).
+    Focus it with --section, --outcome, --criterion (today's work among those items),
+    --weakest N (practise the N items you are likeliest to forget, due or not) and --minutes.
     Example: cmirev drill --unit public-services-leadership --new 5
+    Example: cmirev drill --unit public-services-leadership --criterion AC2 --minutes 10
     """
     from cmirev import content, quizui
     from cmirev.loader import load_catalog
+    from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
     from cmirev.store import LEECH_FAILS
 
     catalog = load_catalog()
     study = _open_study(catalog, seed)
     chosen = content.resolve_units(catalog, unit)
-    plan = study.plan(chosen, new, most)
+    only = _focus(study, chosen, section, outcome, criterion)
+    if weakest:
+        plan = Plan(due=study.weakest(only or study.items(chosen), weakest))
+    else:
+        plan = study.plan(chosen, new, most, only)
     ui = quizui.make_quiz_ui()
     out = ui.out()
     if plan.leeches:
@@ -305,6 +363,7 @@ def drill(
             study.undo,
             ui.hint,
             overrule=study.overrule,
+            time_box=minutes * 60 if minutes else None,
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"

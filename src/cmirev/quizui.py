@@ -224,6 +224,7 @@ def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remai
     ended = {
         "done": "Drill complete.",
         "quit": "Drill stopped.",
+        "time": "Time's up.",
         "end of input": "Input ended.",
         "interrupted": "Interrupted.",
     }[summary.ended]

@@ -305,19 +305,24 @@ def run_drill(
     notify: Callable[[str], None] = lambda text: None,
     clock: Callable[[], float] = time.monotonic,
     overrule: Callable[[int, Answer], int] | None = None,
+    time_box: float | None = None,
 ) -> Summary:
     """Drill these items in order; a wrong answer brings its item back later in the session.
 
     Each answer is recorded (``record`` returns its review id) before feedback is shown. ``u``
     undoes the last answer: its review is removed and its question asked again. After a typed
     answer marked wrong, ``!`` overrules the marking: ``overrule`` replaces its review with one
-    marked right, and the item no longer comes back.
+    marked right, and the item no longer comes back. With ``time_box`` (seconds), no question
+    is started once that much time has passed.
     """
     queue = deque(items)
     attempts: Counter[str] = Counter()
     done: list[tuple[str, int, Answer]] = []
     number = 0
+    started = clock()
     while queue:
+        if time_box is not None and clock() - started >= time_box:
+            return _stop(summary, "time")
         item = queue.popleft()
         question = make_question(item)
         if question is None:

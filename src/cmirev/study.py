@@ -159,11 +159,54 @@ class Study:
         wanted = {u.id for u in units}
         return [gid for gid, e in self.entries.items() if e.unit.id in wanted]
 
+    def focus(
+        self,
+        units: Sequence[Unit],
+        sections: Sequence[str] | None = None,
+        outcome: str | None = None,
+        criterion: str | None = None,
+    ) -> list[str]:
+        """The items of these units in these sections, serving this outcome, or this criterion
+        (the criterion itself and every item linked to an outcome it evidences)."""
+        found = []
+        for gid in self.items(units):
+            entry = self.entries[gid]
+            if sections and entry.section not in sections:
+                continue
+            if outcome and outcome not in entry.item.outcomes and entry.item.id != outcome:
+                continue
+            if criterion:
+                crit = next((c for c in entry.unit.assessment_criteria if c.id == criterion), None)
+                if crit is None:
+                    continue
+                if entry.item.id != criterion and not set(crit.outcomes) & set(entry.item.outcomes):
+                    continue
+            found.append(gid)
+        return found
+
+    def weakest(self, items: Sequence[str], count: int) -> list[str]:
+        """The ``count`` seen items least likely to be recalled now (leeches left out)."""
+        now = self.now()
+        cards = self.store.cards(items)
+        ranked = sorted(
+            (scheduler.retrievability(self.settings, card, now, self.tz), gid)
+            for gid, card in cards.items()
+            if not card.leech
+        )
+        return [gid for _, gid in ranked[:count]]
+
     def plan(
-        self, units: Sequence[Unit], new_limit: int | None = None, review_limit: int | None = None
+        self,
+        units: Sequence[Unit],
+        new_limit: int | None = None,
+        review_limit: int | None = None,
+        only: Sequence[str] | None = None,
     ) -> Plan:
-        """Today's drill for these units."""
+        """Today's drill for these units (or for the ``only`` items among them)."""
         items = self.items(units)
+        if only is not None:
+            keep = set(only)
+            items = [gid for gid in items if gid in keep]
         start, end = self.window()
         return scheduler.plan_drill(
             self.settings,
