@@ -280,3 +280,12 @@ def test_items_in_review_are_asked_by_recall() -> None:
     assert scheduler.preferred_formats(young) == scheduler.RECALL
     assert scheduler.preferred_formats(learning) == scheduler.RECOGNITION
     assert scheduler.preferred_formats(None) == scheduler.RECOGNITION
+
+
+def test_the_scheduler_does_not_import_the_store() -> None:
+    """Cards and the leech limit live in cmirev.cards; the scheduler needs no SQL."""
+    import subprocess
+    import sys
+
+    code = "import sys, cmirev.scheduler; sys.exit('cmirev.store' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

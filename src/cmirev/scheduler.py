@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
 
+from cmirev.cards import LEECH_FAILS, CardState
 from cmirev.questions.formats import FORMATS, RECALL, RECOGNITION
-from cmirev.store import LEECH_FAILS, CardState
 
 LEARNED_STABILITY_DAYS = 3.0
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4

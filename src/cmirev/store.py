@@ -12,21 +12,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cmirev.cards import LEECH_FAILS, CardState, Review
 from cmirev.errors import CmirevError
+
+__all__ = ["LEECH_FAILS", "SCHEMA_VERSION", "CardState", "Review", "Store", "StoreError"]
 
 APPLICATION_ID = 0x636D6972  # "cmir"
 SCHEMA_VERSION = 3
-LEECH_FAILS = 8
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -77,71 +77,6 @@ MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
 
 class StoreError(CmirevError):
     """The review store cannot be used; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class CardState:
-    """Scheduling state of one item, as FSRS sees it (times UTC)."""
-
-    item: str
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reps: int = 0
-    fails: int = 0
-    leech: bool = False
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "state": self.state,
-                "step": self.step,
-                "stability": self.stability,
-                "difficulty": self.difficulty,
-                "due": self.due.isoformat(),
-                "last_review": self.last_review.isoformat() if self.last_review else None,
-                "reps": self.reps,
-                "fails": self.fails,
-                "leech": self.leech,
-            },
-            sort_keys=True,
-        )
-
-    @classmethod
-    def from_json(cls, item: str, text: str) -> CardState:
-        d = json.loads(text)
-        return cls(
-            item=item,
-            state=d["state"],
-            step=d["step"],
-            stability=d["stability"],
-            difficulty=d["difficulty"],
-            due=datetime.fromisoformat(d["due"]),
-            last_review=datetime.fromisoformat(d["last_review"]) if d["last_review"] else None,
-            reps=d["reps"],
-            fails=d["fails"],
-            leech=d["leech"],
-        )
-
-
-@dataclass(frozen=True)
-class Review:
-    """One row of the review log."""
-
-    id: int
-    item: str
-    format: str
-    rating: int
-    correct: bool
-    reviewed_at: datetime
-    duration_ms: int | None
-    before: CardState | None
-    after: CardState
-    session: str | None
-    overruled: bool = False  # the learner overruled how a typed answer was marked
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

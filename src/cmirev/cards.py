@@ -1,0 +1,76 @@
+"""What the scheduler and the store share: an item's card (its FSRS state and leech count),
+one row of the review log, and the leech limit. No SQL here: that stays in ``store.py``, and the
+scheduler does not import the store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+LEECH_FAILS = 8  # lapses of a learned item that make it a leech (Anki's default)
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Scheduling state of one item, as FSRS sees it (times UTC)."""
+
+    item: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int = 0
+    fails: int = 0
+    leech: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "state": self.state,
+                "step": self.step,
+                "stability": self.stability,
+                "difficulty": self.difficulty,
+                "due": self.due.isoformat(),
+                "last_review": self.last_review.isoformat() if self.last_review else None,
+                "reps": self.reps,
+                "fails": self.fails,
+                "leech": self.leech,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, item: str, text: str) -> CardState:
+        d = json.loads(text)
+        return cls(
+            item=item,
+            state=d["state"],
+            step=d["step"],
+            stability=d["stability"],
+            difficulty=d["difficulty"],
+            due=datetime.fromisoformat(d["due"]),
+            last_review=datetime.fromisoformat(d["last_review"]) if d["last_review"] else None,
+            reps=d["reps"],
+            fails=d["fails"],
+            leech=d["leech"],
+        )
+
+
+@dataclass(frozen=True)
+class Review:
+    """One row of the review log."""
+
+    id: int
+    item: str
+    format: str
+    rating: int
+    correct: bool
+    reviewed_at: datetime
+    duration_ms: int | None
+    before: CardState | None
+    after: CardState
+    session: str | None
+    overruled: bool = False  # the learner overruled how a typed answer was marked
