@@ -19,6 +19,7 @@ PROMPTS = [
     r"Grade yourself",
     r"(Right|Not quite|Graded \d)",
     r"Enter to finish, or ! to overrule",
+    r"Press Enter when you have read it",
     pexpect.EOF,
 ]
 
@@ -45,12 +46,12 @@ class Answerer:
     def step(self) -> bool:
         """Handle the next prompt or feedback; False at the end of output."""
         which = self.child.expect(PROMPTS)
-        if which == 8:
+        if which == 9:
             return False
         if which == 6:
             self.feedback += 1
             return True
-        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3", 7: ""}[which]
+        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3", 7: "", 8: ""}[which]
         if which == 3:
             self.child.expect(r"›")
             count = len(set(__import__("re").findall(r"\n\s*([a-h])\) ", self.child.before or "")))

@@ -579,3 +579,18 @@ def test_a_time_box_stops_the_drill_before_the_next_question() -> None:
     )  # fmt: skip
     assert summary.ended == "time"
     assert 0 < len(summary.answers) < 5
+
+
+def test_a_new_item_is_shown_before_it_is_asked(runner: CliRunner) -> None:
+    """The first time an item comes up it is shown (what it says, what to remember) before its
+    question; an item already reviewed is not shown again."""
+    code, out, _ = drill(runner, "--unit", "public-services-leadership", "--new", "1",
+                         "--seed", "3", input="b\n")  # fmt: skip
+    assert code == 0
+    shown = out.index("New: Strategic leadership")
+    assert "Remember: direction, resources, motivating teams" in out
+    assert shown < out.index("Question 1 of")
+    code, out, _ = drill(runner, "--unit", "public-services-leadership", "--new", "0",
+                         "--seed", "3", input="t\n" * 5,
+                         now=NOW + timedelta(days=2))  # fmt: skip
+    assert code == 0 and "Question 1 of" in out and "New: " not in out

@@ -364,6 +364,7 @@ def drill(
             ui.hint,
             overrule=study.overrule,
             time_box=minutes * 60 if minutes else None,
+            introduce=lambda item: (card := study.introduction(item)) and ui.introduce(*card),
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"

@@ -97,6 +97,13 @@ class PlainQuizUI:
         if extra:
             self._say(extra)
 
+    def introduce(self, heading: str, lines: list[tuple[str, str]]) -> None:
+        """A new item, shown before its first question (no wait: a pipe reads answers only)."""
+        self._say()
+        self._say(f"New: {heading}")
+        for label, text in lines:
+            self._say(f"  {label}: {text}" if label else f"  {text}")
+
     def out(self) -> Out:
         return PlainOut(self.stdout)
 
@@ -166,6 +173,25 @@ class RichQuizUI:
         self.console.print(f"Source: {q.source}", style="dim", markup=False)
         if extra:
             self.console.print(extra, style="dim", markup=False)
+
+    def introduce(self, heading: str, lines: list[tuple[str, str]]) -> None:
+        """A new item in a panel; the learner reads it and presses Enter."""
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body = [
+            Text.assemble((f"{label}: ", "bold"), text) if label else Text(text)
+            for label, text in lines
+        ]
+        self.console.print()
+        self.console.print(
+            Panel(Group(*body), title=f"New · {heading}", border_style="green", title_align="left")
+        )
+        try:
+            self.console.input("[bold green]Press Enter when you have read it[/] › ")
+        except EOFError:
+            self.console.print()
 
     def out(self) -> Out:
         return RichOut(self.console)

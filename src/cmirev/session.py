@@ -306,6 +306,7 @@ def run_drill(
     clock: Callable[[], float] = time.monotonic,
     overrule: Callable[[int, Answer], int] | None = None,
     time_box: float | None = None,
+    introduce: Callable[[str], object] = lambda item: None,
 ) -> Summary:
     """Drill these items in order; a wrong answer brings its item back later in the session.
 
@@ -313,17 +314,22 @@ def run_drill(
     undoes the last answer: its review is removed and its question asked again. After a typed
     answer marked wrong, ``!`` overrules the marking: ``overrule`` replaces its review with one
     marked right, and the item no longer comes back. With ``time_box`` (seconds), no question
-    is started once that much time has passed.
+    is started once that much time has passed. ``introduce`` is called once for each item
+    before its first question: a new item is shown before it is tested.
     """
     queue = deque(items)
     attempts: Counter[str] = Counter()
     done: list[tuple[str, int, Answer]] = []
     number = 0
     started = clock()
+    introduced: set[str] = set()
     while queue:
         if time_box is not None and clock() - started >= time_box:
             return _stop(summary, "time")
         item = queue.popleft()
+        if item not in introduced:
+            introduced.add(item)
+            introduce(item)
         question = make_question(item)
         if question is None:
             continue

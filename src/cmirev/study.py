@@ -17,7 +17,17 @@ from typing import Any
 
 from cmirev import scheduler
 from cmirev.localtime import when_text
-from cmirev.models import Catalog, Item, Unit
+from cmirev.models import (
+    Catalog,
+    Concept,
+    Criterion,
+    Fact,
+    Item,
+    KeyTerm,
+    Misconception,
+    Mistake,
+    Unit,
+)
 from cmirev.questions import Generator, Question
 from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
@@ -35,6 +45,33 @@ DRILL_ORDER = (
     "learning_outcomes",
 )
 assert set(DRILL_ORDER) == set(QUIZ_SECTIONS)
+
+
+def study_card(item: Item) -> tuple[str, list[tuple[str, str]]]:
+    """What to read about an item before being asked: its heading, then labelled lines."""
+    lines: list[tuple[str, str]]
+    if isinstance(item, Concept | KeyTerm):
+        heading, lines = item.term, [("", item.definition)]
+        if isinstance(item, KeyTerm) and item.steps:
+            lines.append(("Steps", "; ".join(f"{n}. {s}" for n, s in enumerate(item.steps, 1))))
+        if isinstance(item, KeyTerm) and item.attribution:
+            lines.append(("Source", item.attribution))
+    elif isinstance(item, Misconception):
+        heading, lines = f"Myth: {item.claim}", [("Correction", item.correction)]
+    elif isinstance(item, Mistake):
+        heading = "A common mistake in assignments"
+        lines = [("Mistake", item.text), ("Good practice", item.good_practice or "")]
+    elif isinstance(item, Fact):
+        heading, lines = "From the readings", [("", item.statement), ("Source", item.attribution)]
+    elif isinstance(item, Criterion):
+        heading = f"Assessment criterion {item.id} (evidences {', '.join(item.outcomes)})"
+        lines = [("", item.text)]
+    else:  # assignment guidance, a learning outcome
+        heading = "Learning outcome " + item.id if item.kind == "outcome" else "Assignment guidance"
+        lines = [("", item.body)]
+    if item.keywords:
+        lines.append(("Remember", ", ".join(item.keywords)))
+    return heading, [(label, text) for label, text in lines if text]
 
 
 def env_clock() -> Callable[[], datetime]:
@@ -219,6 +256,15 @@ class Study:
             review_limit,
             self.tz,
         )
+
+    def introduction(self, gid: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """A study card for an item never reviewed (nor its same_as twins): a heading and
+        labelled lines to read before the first question. None for an item already seen."""
+        entry = self.entries.get(gid)
+        group = self.catalog.siblings().get(gid, frozenset({gid}))
+        if entry is None or any(self.store.card(g) is not None for g in group):
+            return None
+        return study_card(entry.item)
 
     def question(self, gid: str) -> Question | None:
         """A question about this item, in a format that suits its memory state."""
