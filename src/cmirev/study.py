@@ -130,6 +130,7 @@ class Study:
         self.clock = clock
         self.rng = rng or Random()
         self.generator = Generator(catalog)
+        self.siblings = catalog.siblings()
         self.session_id = uuid.uuid4().hex[:12]
         self.new_leech = False  # whether the last recorded answer made its item a leech
         self.entries: dict[str, Entry] = {}
@@ -261,7 +262,7 @@ class Study:
         """A study card for an item never reviewed (nor its same_as twins): a heading and
         labelled lines to read before the first question. None for an item already seen."""
         entry = self.entries.get(gid)
-        group = self.catalog.siblings().get(gid, frozenset({gid}))
+        group = self.siblings.get(gid, frozenset({gid}))
         if entry is None or any(self.store.card(g) is not None for g in group):
             return None
         return study_card(entry.item)
