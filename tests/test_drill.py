@@ -165,7 +165,7 @@ def test_drill_saves_each_answer_and_q_says_what_remains(runner: CliRunner, isol
 
 def test_a_wrong_answer_comes_back_later_in_the_session(runner: CliRunner, isolated: Path) -> None:
     """An item answered wrongly is asked again after a few others, and both answers are saved."""
-    code, out, _ = drill(runner, "--new", "5", "--seed", "2", input="b\n" * 40)
+    code, out, _ = drill(runner, "--new", "5", "--seed", "2", input="b\n\n3\n" * 30)
     assert code == 0
     sources = [line for line in out.splitlines() if line.startswith("Source: ")]
     repeated = [s for s in set(sources) if sources.count(s) > 1]
@@ -594,3 +594,40 @@ def test_a_new_item_is_shown_before_it_is_asked(runner: CliRunner) -> None:
                          "--seed", "3", input="t\n" * 5,
                          now=NOW + timedelta(days=2))  # fmt: skip
     assert code == 0 and "Question 1 of" in out and "New: " not in out
+
+
+def test_learning_steps_come_back_when_due_within_the_session() -> None:
+    """An item whose next step is due in 60 s comes back once 60 s have passed (here after one
+    other question of 100 s), not at a fixed place; once nothing else is left the soonest
+    waiting item is asked early; an item with no step soon does not come back."""
+    from cmirev.session import Summary, run_drill
+
+    def tf(item: str) -> Question:
+        return Question(
+            format="true-false", item=item, unit="u", section="facts", outcomes=(),
+            prompt=f"p {item}", options=("True", "False"), answer=0, model_answer="True",
+        )  # fmt: skip
+
+    now = [0.0]
+    asked: list[str] = []
+
+    class UI:
+        def question(self, q: Question, *_: object) -> None:
+            asked.append(q.item)
+            now[0] += 100  # each question takes 100 s
+
+        def read(self, prompt: str) -> str:
+            return "t"
+
+        def hint(self, text: str) -> None: ...
+        def help(self, question: Question) -> None: ...
+        def reveal(self, question: Question) -> None: ...
+        def feedback(self, answer: Answer) -> None: ...
+
+    waits = {"a": [60.0, None], "b": [None], "c": [900.0, None], "d": [None]}
+    run_drill(
+        ["a", "b", "c", "d"], tf, UI(), Summary(seed=0, planned=4),
+        record=lambda answer: 1, undo=lambda rid: True, clock=lambda: now[0],
+        step_wait=lambda item: waits[item].pop(0),
+    )  # fmt: skip
+    assert asked == ["a", "b", "a", "c", "d", "c"]

@@ -365,6 +365,7 @@ def drill(
             overrule=study.overrule,
             time_box=minutes * 60 if minutes else None,
             introduce=lambda item: (card := study.introduction(item)) and ui.introduce(*card),
+            step_wait=study.step_wait,
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"

@@ -307,8 +307,14 @@ def run_drill(
     overrule: Callable[[int, Answer], int] | None = None,
     time_box: float | None = None,
     introduce: Callable[[str], object] = lambda item: None,
+    step_wait: Callable[[str], float | None] | None = None,
 ) -> Summary:
     """Drill these items in order; a wrong answer brings its item back later in the session.
+
+    With ``step_wait`` (seconds until an answered item's next learning step, or None when it
+    has none soon), an item comes back when its step is due, and once nothing else is left,
+    the soonest waiting item is asked early; without it, a wrong answer's item comes back after
+    a few others.
 
     Each answer is recorded (``record`` returns its review id) before feedback is shown. ``u``
     undoes the last answer: its review is removed and its question asked again. After a typed
@@ -323,9 +329,13 @@ def run_drill(
     number = 0
     started = clock()
     introduced: set[str] = set()
-    while queue:
+    waiting: list[tuple[float, str]] = []  # (when its step is due, item)
+    while queue or waiting:
         if time_box is not None and clock() - started >= time_box:
             return _stop(summary, "time")
+        waiting.sort()
+        while waiting and (waiting[0][0] <= clock() or not queue):
+            queue.appendleft(waiting.pop(0)[1])  # its step has come, or nothing else is left
         item = queue.popleft()
         if item not in introduced:
             introduced.add(item)
@@ -346,6 +356,9 @@ def run_drill(
             summary.answers[summary.answers.index(last)] = fixed
             if last_item in queue and last_item != item:
                 _remove_last(queue, last_item)
+            waiting = [w for w in waiting if w[1] != last_item]
+            if step_wait is not None and (wait := step_wait(last_item)) is not None:
+                waiting.append((clock() + wait, last_item))
             notify(f"Overruled: your answer {last.reply!r} now counts as right (saved).")
         if got == "undo":
             number -= 1
@@ -360,6 +373,7 @@ def run_drill(
             if not last.mark.correct and last_item in queue:
                 # The wrong answer had brought the item back later: that return is undone too.
                 _remove_last(queue, last_item)
+            waiting = [w for w in waiting if w[1] != last_item]
             queue.appendleft(last_item)
             number -= 1
             notify(f"Undone: your answer {last.reply!r} was removed; here is the question again.")
@@ -371,7 +385,13 @@ def run_drill(
         done.append((item, review_id, got))
         attempts[item] += 1
         ui.feedback(got)
-        if not got.mark.correct and attempts[item] < MAX_ATTEMPTS:
+        if attempts[item] >= MAX_ATTEMPTS:
+            continue
+        if step_wait is not None:
+            wait = step_wait(item)
+            if wait is not None:
+                waiting.append((clock() + wait, item))
+        elif not got.mark.correct:
             queue.insert(min(REQUEUE_GAP, len(queue)), item)
     if overrule is not None and done and overrulable(done[-1][2]) and _last_chance(ui):
         last_item, review_id, last = done.pop()

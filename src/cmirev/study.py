@@ -33,6 +33,8 @@ from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
 from cmirev.store import Store
 
+LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
+
 # The order new items are introduced in, within each unit: ideas first, outcomes last.
 DRILL_ORDER = (
     "concepts",
@@ -181,6 +183,15 @@ class Study:
             session=self.session_id,
             overruled=overruled,
         )
+
+    def step_wait(self, gid: str) -> float | None:
+        """Seconds until the item's next learning or relearning step, when it is within the
+        learn-ahead limit (as in Anki, 20 minutes); None for an item in review or due later."""
+        card = self.store.card(gid)
+        if card is None or card.state == scheduler.REVIEW_STATE:
+            return None
+        wait = (card.due - self.now()).total_seconds()
+        return max(0.0, wait) if wait <= LEARN_AHEAD_SECONDS else None
 
     def undo(self, review_id: int) -> bool:
         return self.store.undo(review_id) is not None
