@@ -189,7 +189,11 @@ def test_eight_lapses_make_a_leech(tmp_path: Path) -> None:
             card = review(store, "u/a", 1, at)
             assert (card.fails, card.leech) == (n + 1, n == 7)
         assert store.leeches() == ["u/a"]
-        assert store.reset_leech("u/a")
+        assert store.reset_leech("u/a", at)
+        ((when, kind, item, detail),) = store.events()
+        assert (when, kind, item, detail) == (at, "leech-reset", "u/a", "8 lapses cleared")
+        assert not store.reset_leech("u/a")
+        assert len(store.events("leech-reset")) == 1
         assert store.leeches() == []
 
 

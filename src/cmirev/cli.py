@@ -510,7 +510,7 @@ def leeches(
     study = _open_study(catalog)
     out = render.make_out()
     for item in reset or []:
-        if not study.store.reset_leech(item):
+        if not study.store.reset_leech(item, study.now()):
             raise UsageError(f"'{item}' is not a leech (see 'cmirev leeches')")
         out.text(f"Reset {item}: it is back in your drills.")
     if reset:

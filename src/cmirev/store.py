@@ -26,7 +26,7 @@ from cmirev.errors import CmirevError
 __all__ = ["LEECH_FAILS", "SCHEMA_VERSION", "CardState", "Review", "Store", "StoreError"]
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -72,7 +72,17 @@ UPDATE cards SET fails = min(fails, (
 ));
 UPDATE cards SET leech = 0 WHERE leech = 1 AND fails < 8;
 """
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3}
+# 4: events other than reviews (a leech reset), kept like the review log.
+_SCHEMA_V4 = """
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL,     -- ISO-8601 UTC
+    kind    TEXT NOT NULL,     -- leech-reset
+    item    TEXT,
+    detail  TEXT
+);
+"""
+MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
 
 
 class StoreError(CmirevError):
@@ -360,13 +370,32 @@ class Store:
                 overruled=bool(row[10]),
             )
 
-    def reset_leech(self, item: str) -> bool:
-        """Clear an item's leech flag (and its failure count); True when it was a leech."""
+    def reset_leech(self, item: str, at: datetime | None = None) -> bool:
+        """Clear an item's leech flag (and its lapse count), and log the reset with the count it
+        cleared, in one transaction; True when it was a leech."""
+        when = (at or datetime.now(UTC)).astimezone(UTC)
         with self.transaction() as db:
-            cur = db.execute(
-                "UPDATE cards SET leech = 0, fails = 0 WHERE item = ? AND leech = 1", (item,)
+            row = db.execute(
+                "SELECT fails FROM cards WHERE item = ? AND leech = 1", (item,)
+            ).fetchone()
+            if row is None:
+                return False
+            db.execute("UPDATE cards SET leech = 0, fails = 0 WHERE item = ?", (item,))
+            db.execute(
+                "INSERT INTO events (at, kind, item, detail) VALUES (?, 'leech-reset', ?, ?)",
+                (when.isoformat(), item, f"{row[0]} lapses cleared"),
             )
-            return cur.rowcount > 0
+            return True
+
+    def events(self, kind: str | None = None) -> list[tuple[datetime, str, str, str]]:
+        """Logged events other than reviews (leech resets): (when, kind, item, detail)."""
+        rows = self.db.execute(
+            "SELECT at, kind, item, detail FROM events"
+            + (" WHERE kind = ?" if kind else "")
+            + " ORDER BY id",
+            (kind,) if kind else (),
+        )
+        return [(datetime.fromisoformat(a), k, i, d) for a, k, i, d in rows]
 
     def leeches(self) -> list[str]:
         return [
