@@ -34,7 +34,7 @@ def lapse(catalog: Catalog, path: Path, gid: str, times: int, start: datetime) -
     wrong answer a day later), ``times`` times over; returns the moment of the last answer."""
     at = start
     for _ in range(times):
-        while (card := study_at(catalog, path, at).store.card(gid)) is None or card.state != 2:
+        while (card := study_at(catalog, path, at).card(gid)) is None or card.state != 2:
             at += timedelta(days=1)
             answer(study_at(catalog, path, at), gid, True)
         at += timedelta(days=1)

@@ -169,7 +169,9 @@ def test_a_wrongly_marked_typed_answer_can_be_overruled(runner: CliRunner, isola
     assert "Overruled: your answer 'my own words' now counts as right (saved)." in out
     assert "Score: 2 of 2 (100%)" in out
     db = sqlite3.connect(isolated / "reviews.sqlite3")
-    rows = db.execute("SELECT item, correct, overruled FROM reviews ORDER BY id").fetchall()
+    rows = db.execute(
+        "SELECT coalesce(asked, item), correct, overruled FROM reviews ORDER BY id"
+    ).fetchall()
     db.close()
     assert rows == [(first.item, 1, 1), (second.item, 1, 0)]
 

@@ -93,7 +93,7 @@ def test_two_drills_at_once_both_finish_with_every_review_recorded(
     reviews, cards, integrity = store_state(home)
     assert integrity == "ok"
     assert reviews == first.feedback + second.feedback
-    assert cards >= 12
+    assert cards >= 6  # an idea in both units (same_as) has one card
 
 
 WRITER = """

@@ -74,3 +74,4 @@ class Review:
     after: CardState
     session: str | None
     overruled: bool = False  # the learner overruled how a typed answer was marked
+    asked: str | None = None  # the item asked, when it shares ``item``'s card (same_as)

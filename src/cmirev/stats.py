@@ -59,7 +59,7 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
     streak = _streak(per_day, today)
 
     items = study.items(units)
-    cards = study.store.cards(items)
+    cards = study.cards(items)
     settings = study.settings
     recall = {
         gid: scheduler.retrievability(settings, card, now, study.tz) for gid, card in cards.items()

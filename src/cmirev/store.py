@@ -26,7 +26,7 @@ from cmirev.errors import CmirevError
 __all__ = ["LEECH_FAILS", "SCHEMA_VERSION", "CardState", "Review", "Store", "StoreError"]
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -82,7 +82,17 @@ CREATE TABLE events (
     detail  TEXT
 );
 """
-MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2, 3: _SCHEMA_V3, 4: _SCHEMA_V4}
+# 5: items that state one idea (same_as) share one card; a review keeps which of them was asked.
+_SCHEMA_V5 = """
+ALTER TABLE reviews ADD COLUMN asked TEXT;
+"""
+MIGRATIONS: dict[int, str] = {
+    1: _SCHEMA_V1,
+    2: _SCHEMA_V2,
+    3: _SCHEMA_V3,
+    4: _SCHEMA_V4,
+    5: _SCHEMA_V5,
+}
 
 
 class StoreError(CmirevError):
@@ -285,12 +295,15 @@ class Store:
         duration_ms: int | None = None,
         session: str | None = None,
         overruled: bool = False,
+        asked: str | None = None,
     ) -> int:
-        """Append a review and set the item's card, in one transaction. Returns the review id."""
+        """Append a review and set the item's card, in one transaction. Returns the review id.
+        ``asked`` is the item the question was about when it shares ``item``'s card."""
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
-                "before, after, session, overruled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "before, after, session, overruled, asked) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     item,
                     fmt,
@@ -303,10 +316,33 @@ class Store:
                     after.to_json(),
                     session,
                     int(overruled),
+                    asked if asked != item else None,
                 ),
             )
             self._put(db, after)
             return int(cur.lastrowid or 0)
+
+    def merge(
+        self,
+        key: str,
+        members: Iterable[str],
+        states: Iterable[tuple[int, CardState | None, CardState]],
+        card: CardState,
+    ) -> None:
+        """Make ``key`` the one card of ``members``: every review of theirs moves to it (keeping
+        which item was asked), with the states a replay of the merged log gave, in one
+        transaction; the members' own cards go."""
+        others = [m for m in members if m != key]
+        with self.transaction() as db:
+            for review_id, before, after in states:
+                db.execute(
+                    "UPDATE reviews SET asked = CASE WHEN item != ? THEN coalesce(asked, item) "
+                    "ELSE asked END, item = ?, before = ?, after = ? WHERE id = ?",
+                    (key, key, before.to_json() if before else None, after.to_json(), review_id),
+                )
+            for other in others:
+                db.execute("DELETE FROM cards WHERE item = ?", (other,))
+            self._put(db, card)
 
     @staticmethod
     def _put(db: sqlite3.Connection, card: CardState) -> None:
@@ -352,7 +388,7 @@ class Store:
     def _reviews_where(self, where: str, args: list[Any]) -> Iterator[Review]:
         rows = self.db.execute(
             "SELECT id, item, format, rating, correct, reviewed_at, duration_ms, before, after, "
-            f"session, overruled FROM reviews WHERE {where} ORDER BY id",
+            f"session, overruled, asked FROM reviews WHERE {where} ORDER BY id",
             args,
         )
         for row in rows:
@@ -368,6 +404,7 @@ class Store:
                 after=CardState.from_json(row[1], row[8]),
                 session=row[9],
                 overruled=bool(row[10]),
+                asked=row[11],
             )
 
     def reset_leech(self, item: str, at: datetime | None = None) -> bool:

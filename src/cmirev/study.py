@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from random import Random
 from typing import Any
 
 from cmirev import scheduler
+from cmirev.cards import CardState
 from cmirev.localtime import when_text
 from cmirev.models import (
     Catalog,
@@ -133,6 +134,7 @@ class Study:
         self.rng = rng or Random()
         self.generator = Generator(catalog)
         self.siblings = catalog.siblings()
+        self.merge_twins()
         self.session_id = uuid.uuid4().hex[:12]
         self.new_leech = False  # whether the last recorded answer made its item a leech
         self.entries: dict[str, Entry] = {}
@@ -154,13 +156,57 @@ class Study:
     def window(self, day: date | None = None) -> tuple[datetime, datetime]:
         return scheduler.day_window(day or self.today(), self.tz, self.settings.day_start_hour)
 
+    # -- one memory per idea
+
+    def key(self, gid: str) -> str:
+        """The card an item's memory lives on: one per same_as group (its first member)."""
+        return self.generator.group.get(gid, gid)
+
+    def card(self, gid: str) -> CardState | None:
+        """The item's card (shared with its same_as twins)."""
+        return self.store.card(self.key(gid))
+
+    def cards(self, gids: Sequence[str]) -> dict[str, CardState]:
+        """Cards by item id, twins sharing one; items never reviewed are absent."""
+        found = self.store.cards({self.key(g) for g in gids})
+        return {g: found[self.key(g)] for g in gids if self.key(g) in found}
+
+    def merge_twins(self) -> int:
+        """Stores written before twins shared a card have a card per twin: replay each group's
+        merged log onto its one card (no review is lost; each keeps which item was asked).
+        Returns how many groups were merged."""
+        merged = 0
+        settings = replace(self.settings, fuzz=False)
+        for members in {frozenset(m) for m in self.siblings.values() if len(m) > 1}:
+            key = min(members)
+            own = self.store.cards(members)
+            if not own or set(own) == {key}:
+                continue
+            rows = sorted(
+                (r for m in members for r in self.store.reviews(m)),
+                key=lambda r: (r.reviewed_at, r.id),
+            )
+            card: CardState | None = None
+            states = []
+            for row in rows:
+                before = card
+                card = scheduler.review(
+                    settings, key, before, row.rating, row.reviewed_at, Random(0), self.tz
+                )
+                states.append((row.id, before, card))
+            if card is not None:
+                self.store.merge(key, members, states, card)
+                merged += 1
+        return merged
+
     # -- recording
 
     def record(self, answer: Answer, *, overruled: bool = False) -> int:
         """Turn an answer into a review: new card state, log row, one transaction."""
         q = answer.question
         now = self.now()
-        before = self.store.card(q.item)
+        key = self.key(q.item)
+        before = self.store.card(key)
         rating = scheduler.rating_for(
             q.format,
             answer.mark.correct,
@@ -169,10 +215,10 @@ class Study:
             seconds=answer.seconds,
             slow_seconds=self.settings.slow_seconds,
         )
-        after = scheduler.review(self.settings, q.item, before, rating, now, self.rng, self.tz)
+        after = scheduler.review(self.settings, key, before, rating, now, self.rng, self.tz)
         self.new_leech = after.leech and not (before is not None and before.leech)
         return self.store.record(
-            q.item,
+            key,
             q.format,
             rating,
             answer.mark.correct,
@@ -182,12 +228,13 @@ class Study:
             duration_ms=round(answer.seconds * 1000),
             session=self.session_id,
             overruled=overruled,
+            asked=q.item,
         )
 
     def step_wait(self, gid: str) -> float | None:
         """Seconds until the item's next learning or relearning step, when it is within the
         learn-ahead limit (as in Anki, 20 minutes); None for an item in review or due later."""
-        card = self.store.card(gid)
+        card = self.card(gid)
         if card is None or card.state == scheduler.REVIEW_STATE:
             return None
         wait = (card.due - self.now()).total_seconds()
@@ -236,7 +283,7 @@ class Study:
     def weakest(self, items: Sequence[str], count: int) -> list[str]:
         """The ``count`` seen items least likely to be recalled now (leeches left out)."""
         now = self.now()
-        cards = self.store.cards(items)
+        cards = self.cards(items)
         ranked = sorted(
             (scheduler.retrievability(self.settings, card, now, self.tz), gid)
             for gid, card in cards.items()
@@ -260,7 +307,7 @@ class Study:
         return scheduler.plan_drill(
             self.settings,
             items,
-            self.store.cards(items),
+            self.cards(items),
             self.generator.group,
             self.now(),
             self.store.items_reviewed(start, end),
@@ -274,7 +321,7 @@ class Study:
         labelled lines to read before the first question. None for an item already seen."""
         entry = self.entries.get(gid)
         group = self.siblings.get(gid, frozenset({gid}))
-        if entry is None or any(self.store.card(g) is not None for g in group):
+        if entry is None or self.card(gid) is not None or any(self.card(g) for g in group):
             return None
         return study_card(entry.item)
 
@@ -283,7 +330,7 @@ class Study:
         entry = self.entries.get(gid)
         if entry is None:
             return None
-        card = self.store.card(gid)
+        card = self.card(gid)
         allowed = self.generator.formats_for(entry.unit, entry.section, entry.item)
         preferred = [f for f in scheduler.preferred_formats(card) if f in allowed]
         others = [f for f in allowed if f not in preferred]
@@ -307,10 +354,12 @@ class Study:
         rows: list[dict[str, Any]] = []
         total_forecast = [0] * days
         next_due: datetime | None = None
+        counted: set[str] = set()  # one idea, one count: twins in later units share a card
         for unit in units:
             items = self.items([unit])
-            cards = self.store.cards(items)
-            live = [c for c in cards.values() if not c.leech]
+            cards = {g: c for g, c in self.cards(items).items() if self.key(g) not in counted}
+            counted |= {self.key(g) for g in cards}
+            live = list({c.item: c for c in cards.values() if not c.leech}.values())
             later = [c.due for c in live if c.due > now]
             if later and (next_due is None or min(later) < next_due):
                 next_due = min(later)
@@ -320,8 +369,8 @@ class Study:
                 {
                     "unit": unit.id,
                     "due_now": sum(1 for c in live if c.due <= now),
-                    "new_available": len(items) - len(cards),
-                    "leeches": len(cards) - len(live),
+                    "new_available": len([g for g in items if self.card(g) is None]),
+                    "leeches": len({c.item for c in cards.values() if c.leech}),
                     "forecast": fc,
                 }
             )
