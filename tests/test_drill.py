@@ -553,6 +553,19 @@ def test_weakest_practises_the_items_likeliest_to_be_forgotten(
     assert "Question 1 of 1" in out and "Shannon-Weaver" in out and "Thomas-Kilmann" not in out
 
 
+class TrueUI:
+    """A session UI that answers every question 't' and shows nothing."""
+
+    def question(self, q: Question, number: int, total: int) -> None: ...
+    def read(self, prompt: str) -> str:
+        return "t"
+
+    def hint(self, text: str) -> None: ...
+    def help(self, question: Question) -> None: ...
+    def reveal(self, question: Question) -> None: ...
+    def feedback(self, answer: Answer) -> None: ...
+
+
 def test_a_time_box_stops_the_drill_before_the_next_question() -> None:
     """With --minutes, no question starts once the time is up; what was answered is kept."""
     from cmirev.session import Summary, run_drill
@@ -563,19 +576,9 @@ def test_a_time_box_stops_the_drill_before_the_next_question() -> None:
     )  # fmt: skip
     ticks = iter(range(0, 10_000, 100))  # each look at the clock is 100 s later
 
-    class UI:
-        def question(self, *_: object) -> None: ...
-        def read(self, prompt: str) -> str:
-            return "t"
-
-        def hint(self, text: str) -> None: ...
-        def help(self, question: Question) -> None: ...
-        def reveal(self, question: Question) -> None: ...
-        def feedback(self, answer: Answer) -> None: ...
-
     summary = Summary(seed=0, planned=5)
     run_drill(
-        ["u/a", "u/b", "u/c", "u/d", "u/e"], lambda item: q, UI(), summary,
+        ["u/a", "u/b", "u/c", "u/d", "u/e"], lambda item: q, TrueUI(), summary,
         record=lambda answer: 1, undo=lambda rid: True, clock=lambda: next(ticks),
         time_box=300,
     )  # fmt: skip
@@ -613,18 +616,10 @@ def test_learning_steps_come_back_when_due_within_the_session() -> None:
     now = [0.0]
     asked: list[str] = []
 
-    class UI:
+    class UI(TrueUI):
         def question(self, q: Question, *_: object) -> None:
             asked.append(q.item)
             now[0] += 100  # each question takes 100 s
-
-        def read(self, prompt: str) -> str:
-            return "t"
-
-        def hint(self, text: str) -> None: ...
-        def help(self, question: Question) -> None: ...
-        def reveal(self, question: Question) -> None: ...
-        def feedback(self, answer: Answer) -> None: ...
 
     waits = {"a": [60.0, None], "b": [None], "c": [900.0, None], "d": [None]}
     run_drill(
