@@ -257,18 +257,17 @@ def plan_drill(
             due.append((-1.0, item))  # a learning step that has come: first, never limited
         elif card.state != REVIEW_STATE and card.due < day_end:
             plan.later.append(item)
+    reviews = 0
     for recall, item in sorted(due):
         stepping = recall < 0
-        if (
-            not stepping
-            and len([i for i in plan.due if cards[i].state == REVIEW_STATE]) >= reviews_left
-        ):
+        if not stepping and reviews >= reviews_left:
             continue
         if not free(item):
             plan.siblings_held += 1
             continue
         busy[group.get(item, item)] = item
         plan.due.append(item)
+        reviews += not stepping
     unseen = [i for i in items if i not in cards]
     queues = list(_by_unit(unseen).values())
     while len(plan.new) < new_left and any(queues):

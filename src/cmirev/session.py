@@ -11,8 +11,9 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from random import Random
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from cmirev.models import SECTIONS, Item, Unit
 from cmirev.questions import FORMATS, LETTERS, Generator, Mark, Question, mark, mark_grade
@@ -141,6 +142,8 @@ class QuizUI(Protocol):
     def feedback(self, answer: Answer) -> None: ...
 
 
+T = TypeVar("T")
+
 QUIT_WORDS = frozenset({"q", "quit", ":q"})
 UNDO_WORDS = frozenset({"u", "undo"})
 OVERRULE_WORDS = frozenset({"!", "overrule"})
@@ -191,10 +194,8 @@ def run_quiz(
             got = ask(ui, question, clock, can_overrule=last is not None)
             if got != "overrule" or last is None:
                 break
-            fixed = overruled(last[0])
-            overrule(fixed, last[1])
-            summary.answers[summary.answers.index(last[0])] = fixed
-            ui.hint(f"Overruled: your answer {last[0].reply!r} now counts as right (saved).")
+            answer, recorded = last
+            _overrule(summary, answer, partial(_swap, overrule, recorded), ui.hint)
             last = None
         if isinstance(got, str):
             return _stop(summary, got)
@@ -203,11 +204,24 @@ def run_quiz(
         ui.feedback(got)
         last = (got, recorded) if overrulable(got) else None
     if last is not None and _last_chance(ui):
-        fixed = overruled(last[0])
-        overrule(fixed, last[1])
-        summary.answers[summary.answers.index(last[0])] = fixed
-        ui.hint(f"Overruled: your answer {last[0].reply!r} now counts as right (saved).")
+        _overrule(summary, last[0], partial(_swap, overrule, last[1]), ui.hint)
     return summary
+
+
+def _swap(save: Callable[[Answer, object], object], recorded: object, fixed: Answer) -> object:
+    """``save(fixed, recorded)``, the argument order run_quiz's callback takes."""
+    return save(fixed, recorded)
+
+
+def _overrule(
+    summary: Summary, answer: Answer, save: Callable[[Answer], T], tell: Callable[[str], None]
+) -> tuple[Answer, T]:
+    """Mark an answer right at the learner's word: saved, put in the summary, said."""
+    fixed = overruled(answer)
+    saved = save(fixed)
+    summary.answers[summary.answers.index(answer)] = fixed
+    tell(f"Overruled: your answer {answer.reply!r} now counts as right (saved).")
+    return fixed, saved
 
 
 def _last_chance(ui: QuizUI) -> bool:
@@ -351,15 +365,13 @@ def run_drill(
             if got != "overrule" or overrule is None:
                 break
             last_item, review_id, last = done.pop()
-            fixed = overruled(last)
-            done.append((last_item, overrule(review_id, fixed), fixed))
-            summary.answers[summary.answers.index(last)] = fixed
+            fixed, new_id = _overrule(summary, last, partial(overrule, review_id), notify)
+            done.append((last_item, new_id, fixed))
             if last_item in queue and last_item != item:
                 _remove_last(queue, last_item)
             waiting = [w for w in waiting if w[1] != last_item]
             if step_wait is not None and (wait := step_wait(last_item)) is not None:
                 waiting.append((clock() + wait, last_item))
-            notify(f"Overruled: your answer {last.reply!r} now counts as right (saved).")
         if got == "undo":
             number -= 1
             queue.appendleft(item)
@@ -394,11 +406,8 @@ def run_drill(
         elif not got.mark.correct:
             queue.insert(min(REQUEUE_GAP, len(queue)), item)
     if overrule is not None and done and overrulable(done[-1][2]) and _last_chance(ui):
-        last_item, review_id, last = done.pop()
-        fixed = overruled(last)
-        done.append((last_item, overrule(review_id, fixed), fixed))
-        summary.answers[summary.answers.index(last)] = fixed
-        notify(f"Overruled: your answer {last.reply!r} now counts as right (saved).")
+        _, review_id, last = done[-1]
+        _overrule(summary, last, partial(overrule, review_id), notify)
     return summary
 
 

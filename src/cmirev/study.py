@@ -320,8 +320,7 @@ class Study:
         """A study card for an item never reviewed (nor its same_as twins): a heading and
         labelled lines to read before the first question. None for an item already seen."""
         entry = self.entries.get(gid)
-        group = self.siblings.get(gid, frozenset({gid}))
-        if entry is None or self.card(gid) is not None or any(self.card(g) for g in group):
+        if entry is None or self.card(gid) is not None:  # twins share one card
             return None
         return study_card(entry.item)
 
@@ -357,7 +356,8 @@ class Study:
         counted: set[str] = set()  # one idea, one count: twins in later units share a card
         for unit in units:
             items = self.items([unit])
-            cards = {g: c for g, c in self.cards(items).items() if self.key(g) not in counted}
+            seen = self.cards(items)
+            cards = {g: c for g, c in seen.items() if self.key(g) not in counted}
             counted |= {self.key(g) for g in cards}
             live = list({c.item: c for c in cards.values() if not c.leech}.values())
             later = [c.due for c in live if c.due > now]
@@ -369,7 +369,7 @@ class Study:
                 {
                     "unit": unit.id,
                     "due_now": sum(1 for c in live if c.due <= now),
-                    "new_available": len([g for g in items if self.card(g) is None]),
+                    "new_available": len(items) - len(seen),
                     "leeches": len({c.item for c in cards.values() if c.leech}),
                     "forecast": fc,
                 }

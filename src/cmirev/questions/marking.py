@@ -117,20 +117,20 @@ def grade_typed(
     got = normalise(reply)
     if not got:
         return Mark(False, hint="Type the missing word (or ? for help).")
-    wants = [w for w in (normalise(a) for a in accepted) if w]
-    for want in wants:
+    forms = [(raw, want) for raw in accepted if (want := normalise(raw))]
+    for _, want in forms:
         if _same_form(got, want):
             return _auto(True)
     # A fuller name: 'Mark Moore' for 'Moore' (the extra words are capitalised names), but not
     # 'Kotter model'.
     typed = reply.split()
-    for raw, want in zip(accepted, wants, strict=False):
+    for raw, want in forms:
         if " " in got and f" {want} " in f" {got} " and raw[:1].isupper():
             extra = f" {got} ".replace(f" {want} ", " ").split()
             names = [t for t in typed if t[:1].isupper() and normalise(t) in extra]
             if len(extra) <= 2 and len(names) == len(extra):
                 return _auto(True)
-    for raw, want in zip(accepted, wants, strict=False):
+    for raw, want in forms:
         if any(c.isdigit() for c in want):
             continue
         allowed = 0 if len(want) < 5 else 1 if len(want) < 10 else 2

@@ -54,7 +54,8 @@ def _numbers(figure: str) -> list[tuple[int, int, float, str]]:
 
 
 def figure_ok(item: Fact) -> bool:
-    """Whether the fact's figure can be asked: it has a number, and no complement beside it."""
+    """Whether the fact's figure has a number or a fraction to vary (a complement left in the
+    sentence is checked when the variants are made)."""
     return bool(item.figure) and bool(_fraction(item.figure or "") or _numbers(item.figure or ""))
 
 

@@ -45,13 +45,14 @@ def _names(term: Concept | KeyTerm) -> set[str]:
 
 
 def _neighbour(gen: Generator, ask: Ask) -> Concept | KeyTerm | None:
-    """The nearest other term whose definition is not also true of this one."""
+    """The nearest other term, unless its names overlap this one's (then its definition could
+    be true of this one too)."""
     item = ask.item
     assert isinstance(item, Concept | KeyTerm)
-    for gid in gen.neighbours(ask)[:1]:
-        other = gen.asks[gid].item
-        if isinstance(other, Concept | KeyTerm) and not (_names(other) & _names(item)):
-            return other
+    nearest = gen.neighbours(ask)
+    other = gen.asks[nearest[0]].item if nearest else None
+    if isinstance(other, Concept | KeyTerm) and not (_names(other) & _names(item)):
+        return other
     return None
 
 
