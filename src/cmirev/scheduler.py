@@ -79,10 +79,16 @@ def rating_for(
     return GOOD
 
 
+# py-fsrs gives a card made without an id the current time in milliseconds and then sleeps a
+# millisecond so that the next one differs; cmirev never reads the id, so it passes one.
+CARD_ID = 1
+
+
 def to_fsrs(card: CardState) -> Any:
     import fsrs
 
     return fsrs.Card(
+        card_id=CARD_ID,
         state=fsrs.State(card.state),
         step=card.step,
         stability=card.stability,
@@ -114,7 +120,7 @@ def review(
     when = now.astimezone(UTC)
     if before is not None and before.last_review is not None and when < before.last_review:
         when = before.last_review
-    card = to_fsrs(before) if before is not None else fsrs.Card()
+    card = to_fsrs(before) if before is not None else fsrs.Card(card_id=CARD_ID)
     if settings.fuzz:
         # py-fsrs draws its fuzz from the global random module: seed it from ours.
         _random.seed(rng.getrandbits(64))
