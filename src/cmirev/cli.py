@@ -18,7 +18,10 @@ from cmirev import __version__
 from cmirev.errors import CmirevError, ContentError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from datetime import tzinfo
+
     from cmirev.models import Catalog
+    from cmirev.scheduler import Settings
     from cmirev.session import Answer
     from cmirev.study import Study
 
@@ -428,7 +431,7 @@ def config(
     value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)] = None,
 ) -> None:
     """Show or change settings: desired_retention, new_per_day, max_reviews_per_day,
-    day_start_hour, learning_steps.
+    day_start_hour, learning_steps, slow_seconds (and which FSRS parameters are in use).
 
     Examples: cmirev config; cmirev config desired_retention 0.85
     """
@@ -447,49 +450,107 @@ def config(
     render.make_out().table(["Setting", "Value", "Meaning"], [list(r) for r in rows])
 
 
+RevlogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--revlog",
+        metavar="FILE.csv",
+        help="Use an exported review log instead of your own history.",
+        dir_okay=False,
+    ),
+]
+
+
+def _history(revlog: Path | None) -> tuple[list[Any], Settings, tzinfo]:
+    """The reviews to score or fit, with the settings and timezone that cut their days."""
+    import dataclasses
+    from datetime import UTC
+
+    from cmirev import evaluate as scoring
+    from cmirev.scheduler import Settings
+
+    if revlog is not None:
+        return scoring.read_revlog(revlog), Settings(fuzz=False), UTC
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    events = [scoring.Event(r.item, r.rating, r.reviewed_at) for r in study.store.reviews()]
+    if not events:
+        raise CmirevError("no review history yet: drill or quiz first, or pass --revlog FILE.csv")
+    return events, dataclasses.replace(study.settings, fuzz=False), study.tz
+
+
 @app.command()
 def evaluate(
-    revlog: Annotated[
-        Path | None,
-        typer.Option(
-            "--revlog",
-            metavar="FILE.csv",
-            help="Score an exported review log instead of your own history.",
-            dir_okay=False,
-        ),
-    ] = None,
+    revlog: RevlogOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """How well the scheduler predicts your recall: log loss, RMSE(bins) and AUC on every review
     that came a study day or more after the item's last one.
 
     Your own history by default; --revlog reads a CSV with card_id, review_rating and
-    review_time columns (an Anki export; days cut at 04:00 UTC).
+    review_time columns (an Anki export; days cut at 04:00 UTC). Then, on a time-ordered split
+    (each of five later stretches predicted from the reviews before it), the defaults against
+    parameters fitted to the earlier reviews (needs pip install 'cmirev[optimize]').
     Example: cmirev evaluate --revlog ../shared/review-logs/anki-review-log-1.csv --json
     """
     import dataclasses
-    from datetime import UTC
 
     from cmirev import evaluate as scoring
-    from cmirev import render
+    from cmirev import optimize, render
 
-    if revlog is not None:
-        report = scoring.evaluate(scoring.read_revlog(revlog), tz=UTC)
-    else:
-        from cmirev.loader import load_catalog
-
-        study = _open_study(load_catalog())
-        events = [scoring.Event(r.item, r.rating, r.reviewed_at) for r in study.store.reviews()]
-        if not events:
-            raise CmirevError(
-                "no review history yet: drill or quiz first, or pass --revlog FILE.csv"
-            )
-        settings = dataclasses.replace(study.settings, fuzz=False)
-        report = scoring.evaluate(events, settings, study.tz)
+    events, settings, tz = _history(revlog)
+    report = scoring.evaluate(events, dataclasses.replace(settings, parameters=()), tz)
+    report["in_use"] = "personal" if settings.parameters else "FSRS-6 defaults"
+    report["held_out"] = optimize.held_out(events, settings, tz)
     if as_json:
         render.print_json(report)
         return
     render.evaluate_view(render.make_out(), report)
+
+
+@app.command()
+def optimize(
+    revlog: RevlogOption = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Forget personal parameters: use the defaults.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Fit and check, but save nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Fit the memory model (FSRS-6) to your own review history.
+
+    The new parameters are used only if, fitted on your earlier reviews, they predict your
+    later ones better than the defaults (log loss and RMSE(bins)), and only once 1,000
+    reviews came a study day or more after the item's last one. Needs the optional optimiser:
+    pip install 'cmirev[optimize]'. With --revlog, fits an exported log and saves nothing.
+    Example: cmirev optimize --dry-run
+    """
+    from cmirev import optimize as fitting
+    from cmirev import render
+    from cmirev.paths import ensure_home
+
+    home = ensure_home()
+    if reset:
+        gone = fitting.clear_parameters(home)
+        render.make_out().text(
+            "Personal parameters removed: the defaults are in use."
+            if gone
+            else "No personal parameters: the defaults are already in use."
+        )
+        return
+    events, settings, tz = _history(revlog)
+    result = fitting.optimize(events, settings, tz)
+    saved = None
+    if result["adopt"] is not None and revlog is None and not dry_run:
+        saved = fitting.save_parameters(home, result["adopt"], result)
+    result["saved"] = str(saved) if saved else None
+    if as_json:
+        render.print_json(result)
+        return
+    render.optimize_view(render.make_out(), result)
 
 
 @app.command()

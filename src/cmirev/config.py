@@ -64,6 +64,11 @@ def _check(key: str, value: Any) -> Any:
         if not steps or any(not 1 <= s <= 1440 for s in steps):
             raise ConfigError("learning_steps must be one or more whole minutes from 1 to 1440")
         return steps
+    if key == "parameters":
+        raise UsageError(
+            "the FSRS parameters are fitted, not set by hand: 'cmirev optimize' fits them, "
+            "'cmirev optimize --reset' goes back to the defaults"
+        )
     known = ", ".join(DESCRIPTIONS)
     raise UsageError(f"unknown setting '{key}' (settings: {known})")
 
@@ -84,13 +89,23 @@ def _number(key: str, value: Any, kind: type) -> Any:
 def normalise_key(key: str) -> str:
     """A setting's name as the file spells it; a UsageError listing them when unknown."""
     name = key.strip().lower().replace("-", "_")
-    if name not in DESCRIPTIONS:
+    if name not in DESCRIPTIONS and name != "parameters":
         raise UsageError(f"unknown setting '{key}' (settings: {', '.join(DESCRIPTIONS)})")
     return name
 
 
 def load_settings(home: Path) -> Settings:
-    """Settings from the config file (defaults for anything not set)."""
+    """Settings from the config file (defaults for anything not set), with the personal FSRS
+    parameters ``cmirev optimize`` saved, if any."""
+    settings = _load_config(home)
+    if (home / "parameters.json").exists():
+        from cmirev.optimize import load_parameters
+
+        settings = replace(settings, parameters=load_parameters(home))
+    return settings
+
+
+def _load_config(home: Path) -> Settings:
     path = config_path(home)
     try:
         text = path.read_text(encoding="utf-8")
@@ -115,7 +130,7 @@ def save_setting(home: Path, key: str, raw: str) -> Settings:
     """Set one value (checked) and write the file atomically; the new settings."""
     key = normalise_key(key)
     value = _check(key, raw)
-    settings = replace(load_settings(home), **{key: value})
+    settings = replace(_load_config(home), **{key: value})
     lines = ["# cmirev settings: change with 'cmirev config KEY VALUE'"]
     for name in DESCRIPTIONS:
         current = getattr(settings, name)
@@ -131,15 +146,22 @@ def save_setting(home: Path, key: str, raw: str) -> Settings:
         os.replace(tmp, path)
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return settings
+    return load_settings(home)
 
 
 def show_settings(settings: Settings) -> list[tuple[str, str, str]]:
-    """(key, value, description) for every setting."""
+    """(key, value, description) for every setting, then the FSRS parameters in use."""
     values = asdict(settings)
     rows = []
     for key, description in DESCRIPTIONS.items():
         value = values[key]
         shown = " ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
         rows.append((key, shown, description))
+    rows.append(
+        (
+            "parameters",
+            "personal" if settings.parameters else "FSRS-6 defaults",
+            "the memory model's parameters: 'cmirev optimize' fits them to your history",
+        )
+    )
     return rows

@@ -13,7 +13,7 @@ what happened (any rating above Again counts as recalled):
   weights them by position, so its figures differ slightly);
 - AUC: how well predictions rank recalled above forgotten reviews.
 
-The parameters are FSRS-6's defaults; days start at the settings' hour in the given timezone.
+The parameters are the settings' (FSRS-6's defaults unless personal ones are given); days start at the settings' hour in the given timezone.
 """
 
 from __future__ import annotations
@@ -83,17 +83,58 @@ def read_revlog(path: Path) -> list[Event]:
     return events
 
 
+Row = tuple[float, int, tuple[float, float, float]]  # predicted recall, recalled, srs-bench bin
+
+
 def evaluate(
-    events: Iterable[Event], settings: Settings | None = None, tz: tzinfo = UTC
+    events: Iterable[Event],
+    settings: Settings | None = None,
+    tz: tzinfo = UTC,
 ) -> dict[str, Any]:
     """Replay the history and score the scheduler's predictions (see the module docstring)."""
     settings = settings or Settings(fuzz=False)
+    events = list(events)
+    rows = predictions(events, settings, tz)
+    if not rows:
+        raise CmirevError(
+            "no review comes a study day or more after another of the same item: nothing to score"
+        )
+    return {
+        "reviews": len(events),
+        "items": len({e.card for e in events}),
+        "scored": len(rows),
+        "parameters": "personal" if settings.parameters else "FSRS-6 defaults",
+        **figures(rows),
+        "mean_predicted": round(sum(p for p, _, _ in rows) / len(rows), 4),
+        "mean_recalled": round(sum(y for _, y, _ in rows) / len(rows), 4),
+        "rmse_bins_definition": "srs-benchmark: bins by interval, review number and lapses; "
+        "count-weighted, reviews unweighted",
+    }
+
+
+def figures(rows: list[Row]) -> dict[str, float | None]:
+    """Log loss, RMSE(bins) and AUC of these predictions (AUC None with one outcome only)."""
+    auc = _auc(rows)
+    return {
+        "log_loss": round(_log_loss(rows), 4),
+        "rmse_bins": round(_rmse_bins(rows), 4),
+        "auc": None if math.isnan(auc) else round(auc, 4),
+    }
+
+
+def predictions(
+    events: Iterable[Event],
+    settings: Settings,
+    tz: tzinfo = UTC,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Row]:
+    """Each scored review's prediction and outcome. The whole history is replayed; with
+    ``since``/``until``, only reviews in [since, until) are scored (a held-out stretch)."""
     by_card: dict[str, list[Event]] = defaultdict(list)
-    total = 0
     for event in events:
         by_card[event.card].append(event)
-        total += 1
-    rows: list[tuple[float, int, tuple[float, float, float]]] = []  # p, y, bin
+    rows: list[Row] = []
     for card_id, history in by_card.items():
         history.sort(key=lambda e: e.at)
         card = None
@@ -107,28 +148,12 @@ def evaluate(
                 ).days
                 if gap >= 1:
                     number += 1
-                    p = scheduler.retrievability(settings, card, event.at, tz)
-                    y = int(event.rating > 1)
-                    rows.append((p, y, _bin(gap, number, lapses)))
+                    if (since is None or event.at >= since) and (until is None or event.at < until):
+                        p = scheduler.retrievability(settings, card, event.at, tz)
+                        rows.append((p, int(event.rating > 1), _bin(gap, number, lapses)))
                     lapses += event.rating == 1
             card = scheduler.review(settings, card_id, card, event.rating, event.at, Random(0), tz)
-    if not rows:
-        raise CmirevError(
-            "no review comes a study day or more after another of the same item: nothing to score"
-        )
-    return {
-        "reviews": total,
-        "items": len(by_card),
-        "scored": len(rows),
-        "parameters": "FSRS-6 defaults",
-        "log_loss": round(_log_loss(rows), 4),
-        "rmse_bins": round(_rmse_bins(rows), 4),
-        "auc": None if math.isnan(auc := _auc(rows)) else round(auc, 4),  # one outcome only
-        "mean_predicted": round(sum(p for p, _, _ in rows) / len(rows), 4),
-        "mean_recalled": round(sum(y for _, y, _ in rows) / len(rows), 4),
-        "rmse_bins_definition": "srs-benchmark: bins by interval, review number and lapses; "
-        "count-weighted, reviews unweighted",
-    }
+    return rows
 
 
 def _geometric(value: float, base: float, scale: float, digits: int) -> float:
@@ -144,7 +169,7 @@ def _bin(days: int, number: int, lapses: int) -> tuple[float, float, float]:
     )
 
 
-def _log_loss(rows: list[tuple[float, int, Any]]) -> float:
+def _log_loss(rows: list[Row]) -> float:
     total = 0.0
     for p, y, _ in rows:
         p = min(max(p, CLIP), 1 - CLIP)
@@ -152,7 +177,7 @@ def _log_loss(rows: list[tuple[float, int, Any]]) -> float:
     return total / len(rows)
 
 
-def _rmse_bins(rows: list[tuple[float, int, tuple[float, float, float]]]) -> float:
+def _rmse_bins(rows: list[Row]) -> float:
     groups: dict[tuple[float, float, float], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for p, y, key in rows:
         group = groups[key]
@@ -163,7 +188,7 @@ def _rmse_bins(rows: list[tuple[float, int, tuple[float, float, float]]]) -> flo
     return math.sqrt(squared / len(rows))
 
 
-def _auc(rows: list[tuple[float, int, Any]]) -> float:
+def _auc(rows: list[Row]) -> float:
     """Area under the ROC curve (Mann-Whitney, ties counted half)."""
     ranked = sorted(rows, key=lambda r: r[0])
     rank_sum = 0.0

@@ -470,3 +470,39 @@ def evaluate_view(out: Out, report: dict[str, Any]) -> None:
         ],
     )
     out.text(f"RMSE(bins): {report['rmse_bins_definition']}.", dim=True)
+    held = report.get("held_out")
+    if held is None:
+        out.text("Too few scored reviews for a held-out check of personal parameters.")
+        return
+    _held_out_table(out, held)
+    if report.get("in_use") == "personal":
+        out.text("In use: your personal parameters (cmirev optimize).")
+
+
+def _held_out_table(out: Out, held: dict[str, Any]) -> None:
+    out.title("Defaults against a fit to the earlier reviews", held["split"])
+    rows = []
+    for name, key in (("Log loss", "log_loss"), ("RMSE(bins)", "rmse_bins"), ("AUC", "auc")):
+        base = held["default"][key]
+        mine = held["personal"][key] if held["personal"] else None
+        rows.append(
+            [name, "n/a" if base is None else f"{base:.4f}", "-" if mine is None else f"{mine:.4f}"]
+        )
+    out.table(["Measure", "FSRS-6 defaults", "Fitted"], rows)
+    if held.get("note"):
+        out.text(held["note"])
+
+
+def optimize_view(out: Out, result: dict[str, Any]) -> None:
+    """`cmirev optimize`: whether personal parameters were fitted, checked and kept."""
+    out.text(
+        f"{result['reviews']} reviews; {result['scored']} came a study day or more after the "
+        "item's last one."
+    )
+    if result.get("held_out"):
+        _held_out_table(out, result["held_out"])
+    out.text(result["reason"] + ".")
+    if result.get("saved"):
+        out.text(f"Saved to {result['saved']}: drills use them from now on.")
+    elif result["adopt"] is not None:
+        out.text("Nothing saved: a dry run, or an exported log (not your own history).")

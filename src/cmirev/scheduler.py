@@ -34,22 +34,39 @@ class Settings:
     learning_steps: tuple[int, ...] = (1, 10)  # minutes
     slow_seconds: int = 30  # a right typed recall slower than this is rated Hard (0: never)
     fuzz: bool = True
+    # FSRS-6's 21 parameters fitted to this learner by ``cmirev optimize``; empty: the defaults
+    parameters: tuple[float, ...] = ()
 
 
 @cache
-def _fsrs(retention: float, steps: tuple[int, ...], fuzz: bool) -> Any:
+def _fsrs(
+    retention: float, steps: tuple[int, ...], fuzz: bool, parameters: tuple[float, ...]
+) -> Any:
     import fsrs
 
+    extra: dict[str, Any] = {"parameters": parameters} if parameters else {}
     return fsrs.Scheduler(
         desired_retention=retention,
         learning_steps=tuple(timedelta(minutes=m) for m in steps),
         enable_fuzzing=fuzz,
+        **extra,
     )
 
 
 def fsrs_scheduler(settings: Settings) -> Any:
     """The ``fsrs.Scheduler`` for these settings (cached)."""
-    return _fsrs(settings.desired_retention, settings.learning_steps, settings.fuzz)
+    return _fsrs(
+        settings.desired_retention, settings.learning_steps, settings.fuzz, settings.parameters
+    )
+
+
+def check_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
+    """The parameters as a tuple, or a ValueError saying which are outside FSRS-6's bounds."""
+    values = tuple(float(p) for p in parameters)
+    if len(values) != 21:
+        raise ValueError(f"FSRS-6 has 21 parameters, not {len(values)}")
+    _fsrs(0.9, (1, 10), False, values)  # py-fsrs checks each against its bounds
+    return values
 
 
 def rating_for(
@@ -200,17 +217,20 @@ def day_window(day: date, tz: tzinfo, start_hour: int) -> tuple[datetime, dateti
 
 @dataclass
 class Plan:
-    """Today's drill: due items (lowest predicted recall first), then new items."""
+    """Today's drill: due items (lowest predicted recall first), new items, then items
+    reviewed ahead of an assignment date."""
 
     due: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     siblings_held: int = 0  # left for another day: a sibling was reviewed today or is planned
     leeches: list[str] = field(default_factory=list)
     later: list[str] = field(default_factory=list)  # in a learning step due later today
+    # reviewed before they are due, because they would fall below target by an assignment date
+    ahead: list[str] = field(default_factory=list)
 
     @property
     def items(self) -> list[str]:
-        return self.due + self.new
+        return self.due + self.new + self.ahead
 
 
 def plan_drill(
