@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 LEECH_FAILS = 8  # lapses of a learned item that make it a leech (Anki's default)
 
@@ -75,3 +75,13 @@ class Review:
     session: str | None
     overruled: bool = False  # the learner overruled how a typed answer was marked
     asked: str | None = None  # the item asked, when it shares ``item``'s card (same_as)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An assignment date for one unit: the drill works toward it until then. ``minutes`` is
+    the time a day the learner means to study (None: not said)."""
+
+    unit: str
+    day: date
+    minutes: float | None = None

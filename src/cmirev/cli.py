@@ -310,16 +310,29 @@ def drill(
         float | None,
         typer.Option("--minutes", min=0.5, metavar="M", help="Stop asking after M minutes."),
     ] = None,
+    cram: Annotated[
+        bool,
+        typer.Option(
+            "--cram",
+            help="Last days before an assignment date: the weakest items, due or not; "
+            "answers leave the schedule unchanged.",
+        ),
+    ] = False,
 ) -> None:
     """Today's spaced-repetition drill: due reviews first, then new items.
 
     Every answer is saved as it is given; u undoes the last one, q stops (saved answers stay).
     Focus it with --section, --outcome, --criterion (today's work among those items),
     --weakest N (practise the N items you are likeliest to forget, due or not) and --minutes.
+    A unit with an assignment date ('cmirev deadline') is drilled toward it: its new items are
+    spread so that all are seen in time, items that would be weak on the day are reviewed
+    ahead, and the minutes a day you gave are the time box. --cram, for the last days, asks
+    the items weakest on the day first, due or not, and changes no schedule.
     Example: cmirev drill --unit public-services-leadership --new 5
     Example: cmirev drill --unit public-services-leadership --criterion AC2 --minutes 10
+    Example: cmirev drill --unit public-services-leadership --cram --minutes 20
     """
-    from cmirev import content, quizui
+    from cmirev import content, deadline, quizui
     from cmirev.loader import load_catalog
     from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
@@ -329,12 +342,25 @@ def drill(
     study = _open_study(catalog, seed)
     chosen = content.resolve_units(catalog, unit)
     only = _focus(study, chosen, section, outcome, criterion)
+    dated = deadline.active(study, chosen)
+    if minutes is None and dated and any(d.minutes for d in dated):
+        minutes = min(d.minutes for d in dated if d.minutes)
+    if cram:
+        if weakest or new is not None or most is not None:
+            raise UsageError("--cram chooses its own items: leave out --weakest, --new and --max")
+        _cram(study, chosen, only, minutes)
+        return
     if weakest:
         plan = Plan(due=study.weakest(only or study.items(chosen), weakest))
     else:
         plan = study.plan(chosen, new, most, only)
     ui = quizui.make_quiz_ui()
     out = ui.out()
+    for d in dated:
+        out.text(
+            f"Working toward {d.unit} on {d.day:%a} {d.day.day} {d.day:%b} "
+            f"({deadline.days_left(study, d)} study day(s) left).",
+        )
     if plan.leeches:
         out.text(
             f"{len(plan.leeches)} leech(es) left out after {LEECH_FAILS} lapses: see 'cmirev leeches'.",
@@ -343,7 +369,12 @@ def drill(
     if not plan.items:
         quizui.nothing_due_view(out, study.due_report(chosen), plan)
         return
-    out.text(f"Today's drill: {len(plan.due)} due, {len(plan.new)} new. u undoes, q stops.")
+    ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
+    time_note = f" Time box: {minutes:g} min." if minutes else ""
+    out.text(
+        f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}.{time_note} "
+        "u undoes, q stops."
+    )
     summary = Summary(seed=seed or 0, planned=len(plan.items))
 
     def record(answer: Answer) -> int:
@@ -375,6 +406,130 @@ def drill(
         quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
         raise typer.Exit(130) from None
     quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+
+
+def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float | None) -> None:
+    """``drill --cram``: the weakest items on the day first, logged apart from the reviews."""
+    from cmirev import deadline, quizui
+    from cmirev.session import Summary, run_drill
+
+    items = deadline.cram_items(study, units, set(only) if only is not None else None)
+    ui = quizui.make_quiz_ui()
+    out = ui.out()
+    out.text(
+        f"Cramming {len(items)} item(s), weakest on the day first. These answers change no "
+        "schedule: your reviews stay as they were. u undoes, q stops."
+    )
+    summary = Summary(seed=0, planned=len(items))
+    try:
+        run_drill(
+            items,
+            study.question,
+            ui,
+            summary,
+            study.record_cram,
+            study.undo_cram,
+            ui.hint,
+            time_box=minutes * 60 if minutes else None,
+            introduce=lambda item: (card := study.introduction(item)) and ui.introduce(*card),
+        )
+    except KeyboardInterrupt:
+        summary.ended = "interrupted"
+        quizui.cram_summary_view(out, summary)
+        raise typer.Exit(130) from None
+    quizui.cram_summary_view(out, summary)
+
+
+@app.command()
+def deadline(
+    unit: Annotated[
+        str | None,
+        typer.Argument(metavar="UNIT", help="The unit the assignment is for.", show_default=False),
+    ] = None,
+    day: Annotated[
+        str | None,
+        typer.Argument(metavar="DATE", help="The assignment date, YYYY-MM-DD.", show_default=False),
+    ] = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option(
+            "--minutes",
+            min=1,
+            max=600,
+            metavar="M",
+            help="Minutes a day you can study for it (the drill's time box; checks the plan fits).",
+        ),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the unit's date.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Set, change, show or clear an assignment date; until then the unit's drill works toward it.
+
+    With no arguments, lists every date with the plan toward it: the new items a day that get
+    every item seen in time, whether that fits the minutes you have, and the recall projected
+    on the day. Dates stay until cleared; after the date the unit is drilled as usual.
+    Example: cmirev deadline public-services-leadership 2026-12-05 --minutes 30
+    Example: cmirev deadline public-services-leadership --clear
+    """
+    from datetime import date
+
+    from cmirev import content, render
+    from cmirev import deadline as toward
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    study = _open_study(catalog)
+    out = render.make_out()
+    if unit is None:
+        if clear or day or minutes:
+            raise UsageError("name the unit: cmirev deadline UNIT [DATE] [--minutes M] [--clear]")
+        found = list(study.store.deadlines().values())
+        outlooks = [toward.outlook(study, d) for d in found]
+        if as_json:
+            render.print_json({"today": study.today().isoformat(), "deadlines": outlooks})
+        elif not found:
+            out.text(
+                "No assignment dates. Set one with 'cmirev deadline UNIT YYYY-MM-DD --minutes 30'."
+            )
+        else:
+            render.deadlines_view(out, outlooks)
+        return
+    chosen = content.resolve_units(catalog, [unit])[0]
+    current = study.store.deadlines().get(chosen.id)
+    if clear:
+        if day or minutes:
+            raise UsageError("--clear takes only the unit")
+        if not study.store.clear_deadline(chosen.id):
+            raise UsageError(f"{chosen.id} has no assignment date (see 'cmirev deadline')")
+        out.text(f"Cleared the assignment date of {chosen.id}: it is drilled as usual.")
+        return
+    if day is None:
+        if current is None:
+            raise UsageError(
+                f"{chosen.id} has no assignment date: cmirev deadline {chosen.id} YYYY-MM-DD"
+            )
+        if minutes is not None:
+            study.store.set_deadline(chosen.id, current.day, minutes)
+            current = study.store.deadlines()[chosen.id]
+        report = toward.outlook(study, current)
+        if as_json:
+            render.print_json(report)
+        else:
+            render.deadlines_view(out, [report])
+        return
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise UsageError(f"'{day}' is not a date: give it as YYYY-MM-DD, e.g. 2026-12-05") from None
+    if when < study.today():
+        raise UsageError(f"{when.isoformat()} has passed (today is {study.today().isoformat()})")
+    keep = current.minutes if current is not None and minutes is None else minutes
+    study.store.set_deadline(chosen.id, when, keep)
+    report = toward.outlook(study, study.store.deadlines()[chosen.id])
+    if as_json:
+        render.print_json(report)
+        return
+    render.deadline_set_view(out, report, changed=current is not None)
 
 
 @app.command()
@@ -421,6 +576,8 @@ def stats(
     out = render.make_out()
     if not report["reviews_total"]:
         render.no_history_view(out)
+        if report["deadlines"]:
+            render.deadlines_view(out, report["deadlines"])
         return
     render.stats_view(out, report)
 

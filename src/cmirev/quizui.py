@@ -263,7 +263,9 @@ def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remai
     left = len(remaining.items)
     if left:
         out.text(
-            f"{left} item(s) remain for today ({len(remaining.due)} due, {len(remaining.new)} new): run 'cmirev drill' again."
+            f"{left} item(s) remain for today ({len(remaining.due)} due, {len(remaining.new)} new"
+            + (f", {len(remaining.ahead)} ahead of a date" if remaining.ahead else "")
+            + "): run 'cmirev drill' again."
         )
     if remaining.later:
         out.text(
@@ -280,6 +282,23 @@ def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remai
             out.entry(
                 q.prompt.splitlines()[-1], [("Answer", _right_answer(q)), ("Source", q.source)]
             )
+
+
+def cram_summary_view(out: Out, summary: Summary) -> None:
+    """The end of a cram session: what was answered; nothing was scheduled."""
+    asked = len(summary.answers)
+    out.text("")
+    out.title("Cram summary", "no schedule changed")
+    if asked:
+        pct = round(100 * summary.correct / asked)
+        out.text(f"{asked} answer(s), {summary.correct} right ({pct}%).")
+    else:
+        out.text("No answers given.")
+    missed = summary.missed()
+    if missed:
+        out.text("Worth one more look:")
+        for answer in missed[:10]:
+            out.text(f"  {answer.question.model_answer}")
 
 
 def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:

@@ -296,6 +296,49 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
         "Forecast columns count items falling due each study day (today includes overdue).",
         dim=True,
     )
+    if report.get("deadlines"):
+        deadlines_view(out, report["deadlines"])
+
+
+def _date_text(iso: str) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(iso)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def deadlines_view(out: Out, outlooks: list[dict[str, Any]]) -> None:
+    """Each assignment date: coverage, today's new items, the time the plan needs, and the
+    readiness projected at the date."""
+    out.title("Assignment dates", f"{len(outlooks)} set")
+    for o in outlooks:
+        left = o["days_left"]
+        when = "today" if left == 0 else f"{left} study day{'s' if left != 1 else ''} left"
+        out.text(f"{o['unit']}: {_date_text(o['date'])}, {when}.")
+        if o.get("missing"):
+            out.text("  This unit is no longer installed: 'cmirev deadline UNIT --clear' drops it.")
+            continue
+        out.text(
+            f"  Seen {o['seen']} of {o['items']} items; new today: {o['new_today']} "
+            f"(every item introduced {'by then' if left else 'today'})."
+        )
+        pace = f"{o['seconds_per_answer']:g} s per answer"
+        need = f"  The plan needs about {o['minutes_needed_per_day']:g} min a day at {pace}"
+        if o["minutes_per_day"] is None:
+            out.text(need + ".")
+        elif o["feasible"]:
+            out.text(need + f": it fits in your {o['minutes_per_day']:g} min.")
+        else:
+            out.text(
+                need + f": more than your {o['minutes_per_day']:g} min. At that pace about "
+                f"{o['items_that_fit']} of the {o['unseen']} unseen items can be learned in "
+                "time: add minutes, or narrow the drill with --criterion or --outcome."
+            )
+        weakest = o["projected_outcomes"][0] if o["projected_outcomes"] else None
+        line = f"  Projected recall on the day if you stop now: {_pct(o['projected_readiness'])}"
+        if weakest:
+            line += f"; weakest outcome {weakest['id']} {_pct(weakest['readiness'])}"
+        out.text(line + ".")
 
 
 # --- stats ------------------------------------------------------------------------------------
@@ -342,6 +385,8 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
         f"over 30 days · target {_pct(stats['desired_retention'])}"
     )
     out.text(f"Due today  {stats['due_today']}")
+    if stats.get("deadlines"):
+        deadlines_view(out, stats["deadlines"])
     _heatmap(out, stats["calendar"])
     _forecast_chart(out, stats["forecast"])
     _readiness(out, stats["units"], width)
@@ -491,6 +536,14 @@ def _held_out_table(out: Out, held: dict[str, Any]) -> None:
     out.table(["Measure", "FSRS-6 defaults", "Fitted"], rows)
     if held.get("note"):
         out.text(held["note"])
+
+
+def deadline_set_view(out: Out, outlook: dict[str, Any], changed: bool) -> None:
+    out.text(
+        f"{'Changed' if changed else 'Set'}: {outlook['unit']} is due on "
+        f"{_date_text(outlook['date'])}. Its drill works toward that date until then."
+    )
+    deadlines_view(out, [outlook])
 
 
 def optimize_view(out: Out, result: dict[str, Any]) -> None:

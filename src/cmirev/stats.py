@@ -70,8 +70,11 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
         forecast_cards, study.tz, settings.day_start_hour, today, FORECAST_DAYS
     )
 
+    from cmirev import deadline
+
     return {
         "today": today.isoformat(),
+        "deadlines": [deadline.outlook(study, d) for d in deadline.active(study, units)],
         "items": {
             "total": len(items),
             "new": states["new"],
@@ -98,7 +101,7 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
             {"day": day.isoformat(), "reviews": per_day.get(day, 0)}
             for day in _calendar_days(today)
         ],
-        "units": [_readiness(study, unit, recall) for unit in units],
+        "units": [readiness(study, unit, recall) for unit in units],
         "weakest": _weakest(study, recall),
         "misconceptions_fallen_for": _fallen_for(study, units),
     }
@@ -146,7 +149,7 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
 
 
-def _readiness(study: Study, unit: Unit, recall: dict[str, float]) -> dict[str, Any]:
+def readiness(study: Study, unit: Unit, recall: dict[str, float]) -> dict[str, Any]:
     """Mean predicted recall of the unit, each outcome and each criterion (unseen counts 0)."""
     items = [(gid, e.item) for gid, e in study.entries.items() if e.unit.id == unit.id]
 

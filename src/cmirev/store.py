@@ -7,7 +7,11 @@
   a clear error and never written to.
 - Times are UTC: whole microseconds since the epoch in ``cards`` (exact, cheap to compare and
   sort), ISO-8601 beside the same number in ``reviews``.
-- Replaying ``reviews`` in order rebuilds ``cards`` (:meth:`Store.replay`).
+- Each review keeps the card's state before and after it, so ``undo`` restores the exact
+  state, and a card can be rebuilt by replaying its ratings (``Study.merge_twins`` does, when
+  twins come to share a card).
+- Cram answers (``drill --cram``, before an assignment date) go to a log of their own and never
+  change a card or count as reviews: the long-term schedule is what it would have been.
 """
 
 from __future__ import annotations
@@ -16,17 +20,25 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cmirev.cards import LEECH_FAILS, CardState, Review
+from cmirev.cards import LEECH_FAILS, CardState, Deadline, Review
 from cmirev.errors import CmirevError
 
-__all__ = ["LEECH_FAILS", "SCHEMA_VERSION", "CardState", "Review", "Store", "StoreError"]
+__all__ = [
+    "LEECH_FAILS",
+    "SCHEMA_VERSION",
+    "CardState",
+    "Deadline",
+    "Review",
+    "Store",
+    "StoreError",
+]
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -86,12 +98,34 @@ CREATE TABLE events (
 _SCHEMA_V5 = """
 ALTER TABLE reviews ADD COLUMN asked TEXT;
 """
+# 6: assignment dates, and cram answers (kept apart from the review log: they schedule nothing).
+_SCHEMA_V6 = """
+CREATE TABLE deadlines (
+    unit    TEXT PRIMARY KEY,
+    day     TEXT NOT NULL,     -- ISO date of the assignment
+    minutes REAL,              -- minutes a day the learner means to study, or NULL
+    set_at  TEXT NOT NULL      -- ISO-8601 UTC
+);
+CREATE TABLE cram (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    item        TEXT NOT NULL,     -- the card's item (one per same_as idea)
+    asked       TEXT,              -- the item asked, when it differs
+    format      TEXT NOT NULL,
+    correct     INTEGER NOT NULL,
+    reviewed_at TEXT NOT NULL,     -- ISO-8601 UTC
+    ts          INTEGER NOT NULL,
+    duration_ms INTEGER,
+    session     TEXT
+);
+CREATE INDEX cram_ts ON cram(ts);
+"""
 MIGRATIONS: dict[int, str] = {
     1: _SCHEMA_V1,
     2: _SCHEMA_V2,
     3: _SCHEMA_V3,
     4: _SCHEMA_V4,
     5: _SCHEMA_V5,
+    6: _SCHEMA_V6,
 }
 
 
@@ -273,6 +307,16 @@ class Store:
             args.append(_ts(until))
         return int(self.db.execute(sql, args).fetchone()[0])
 
+    def recent_durations(self, limit: int, fmt: str | None = None) -> list[int]:
+        """Answer times in milliseconds of the latest ``limit`` reviews (of one format)."""
+        sql = "SELECT duration_ms FROM reviews WHERE duration_ms IS NOT NULL"
+        args: list[Any] = []
+        if fmt is not None:
+            sql += " AND format = ? AND correct = 1"
+            args.append(fmt)
+        rows = self.db.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit])
+        return [int(r[0]) for r in rows]
+
     def items_reviewed(self, since: datetime, until: datetime) -> dict[str, bool]:
         """Items reviewed in [since, until): item -> whether it was new at its first review then."""
         rows = self.db.execute(
@@ -433,6 +477,68 @@ class Store:
             (kind,) if kind else (),
         )
         return [(datetime.fromisoformat(a), k, i, d) for a, k, i, d in rows]
+
+    # -- assignment dates and cramming
+
+    def set_deadline(self, unit: str, day: date, minutes: float | None = None) -> None:
+        """Set (or change) a unit's assignment date."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO deadlines (unit, day, minutes, set_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(unit) DO UPDATE SET day = excluded.day, minutes = excluded.minutes, "
+                "set_at = excluded.set_at",
+                (unit, day.isoformat(), minutes, datetime.now(UTC).isoformat()),
+            )
+
+    def clear_deadline(self, unit: str) -> bool:
+        """Remove a unit's assignment date; whether it had one."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM deadlines WHERE unit = ?", (unit,)).rowcount > 0
+
+    def deadlines(self) -> dict[str, Deadline]:
+        """Every unit's assignment date, soonest first."""
+        rows = self.db.execute("SELECT unit, day, minutes FROM deadlines ORDER BY day, unit")
+        return {u: Deadline(u, date.fromisoformat(d), m) for u, d, m in rows}
+
+    def record_cram(
+        self,
+        item: str,
+        fmt: str,
+        correct: bool,
+        at: datetime,
+        duration_ms: int | None = None,
+        session: str | None = None,
+        asked: str | None = None,
+    ) -> int:
+        """Log a cram answer (no card changes). Returns its id, negative so that it can never
+        be taken for a review's."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO cram (item, asked, format, correct, reviewed_at, ts, duration_ms, "
+                "session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item,
+                    asked if asked != item else None,
+                    fmt,
+                    int(correct),
+                    at.astimezone(UTC).isoformat(),
+                    _ts(at),
+                    duration_ms,
+                    session,
+                ),
+            )
+            return -int(cur.lastrowid or 0)
+
+    def undo_cram(self, cram_id: int) -> bool:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM cram WHERE id = ?", (-cram_id,)).rowcount > 0
+
+    def count_cram(self, since: datetime | None = None) -> int:
+        sql, args = "SELECT count(*) FROM cram WHERE 1", []
+        if since is not None:
+            sql += " AND ts >= ?"
+            args.append(_ts(since))
+        return int(self.db.execute(sql, args).fetchone()[0])
 
     def leeches(self) -> list[str]:
         return [

@@ -231,6 +231,22 @@ class Study:
             asked=q.item,
         )
 
+    def record_cram(self, answer: Answer) -> int:
+        """Log a cram answer: no card changes, so the long-term schedule stays as it was."""
+        q = answer.question
+        return self.store.record_cram(
+            self.key(q.item),
+            q.format,
+            answer.mark.correct,
+            self.now(),
+            duration_ms=round(answer.seconds * 1000),
+            session=self.session_id,
+            asked=q.item,
+        )
+
+    def undo_cram(self, cram_id: int) -> bool:
+        return self.store.undo_cram(cram_id)
+
     def step_wait(self, gid: str) -> float | None:
         """Seconds until the item's next learning or relearning step, when it is within the
         learn-ahead limit (as in Anki, 20 minutes); None for an item in review or due later."""
@@ -298,23 +314,38 @@ class Study:
         review_limit: int | None = None,
         only: Sequence[str] | None = None,
     ) -> Plan:
-        """Today's drill for these units (or for the ``only`` items among them)."""
+        """Today's drill for these units (or for the ``only`` items among them); a unit with an
+        assignment date is planned toward it (see :mod:`cmirev.deadline`) unless ``new_limit``
+        is given."""
         items = self.items(units)
         if only is not None:
             keep = set(only)
             items = [gid for gid in items if gid in keep]
         start, end = self.window()
-        return scheduler.plan_drill(
+        reviewed_today = self.store.items_reviewed(start, end)
+        plan = scheduler.plan_drill(
             self.settings,
             items,
             self.cards(items),
             self.generator.group,
             self.now(),
-            self.store.items_reviewed(start, end),
+            reviewed_today,
             new_limit,
             review_limit,
             self.tz,
         )
+        if new_limit is None:
+            from cmirev.deadline import extend_plan
+
+            extend_plan(
+                self,
+                plan,
+                units,
+                reviewed_today,
+                set(only) if only is not None else None,
+                review_limit,
+            )
+        return plan
 
     def introduction(self, gid: str) -> tuple[str, list[tuple[str, str]]] | None:
         """A study card for an item never reviewed (nor its same_as twins): a heading and
@@ -378,8 +409,14 @@ class Study:
             key: sum(r[key] for r in rows) for key in ("due_now", "new_available", "leeches")
         }
         totals["forecast"] = total_forecast
+        from cmirev import deadline
+
+        dated = deadline.active(self, units)
+        if dated:  # the quota toward a date, not the daily limit, sets today's new items
+            new_left = len(self.plan(units).new)
         return {
             "today": today.isoformat(),
+            "deadlines": [deadline.outlook(self, d) for d in dated],
             "new_left_today": new_left,
             "units": rows,
             "total": totals,
