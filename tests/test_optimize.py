@@ -64,7 +64,9 @@ def _learner_home(home: Path, events: list[Event], cards: int) -> None:
                 after = scheduler.review(
                     settings, card_id, card, event.rating, event.at, Random(0), UTC
                 )
-                store.record(card_id, "cloze", event.rating, event.rating > 1, event.at, card, after)
+                store.record(
+                    card_id, "cloze", event.rating, event.rating > 1, event.at, card, after
+                )
                 card = after
 
 
