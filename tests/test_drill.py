@@ -677,3 +677,21 @@ def scheduler_review(gid: str, before: CardState | None, rating: int, at: dateti
     from cmirev import scheduler
 
     return scheduler.review(Settings(fuzz=False), gid, before, rating, at, Random(0))
+
+
+def test_slow_is_judged_against_the_learners_own_pace(catalog: Catalog, tmp_path: Path) -> None:
+    """Until 20 right answers of a kind, 'slow' is slow_seconds; then twice the learner's median
+    for that kind: a quick typist's 12-second cloze is Hard, an order question is unaffected."""
+    from dataclasses import replace
+
+    study = study_at(catalog, tmp_path / "r.db", NOW, new_per_day=50)
+    assert study.slow_threshold("cloze") == 30.0
+    items = study.plan(list(catalog.units)).new[:21]
+    for gid in items[:20]:
+        q = study.question(gid)
+        assert q is not None
+        study.record(Answer(replace(q, format="cloze"), "x", Mark(True, True, 3), 5.0))
+    assert study.slow_threshold("cloze") == 10.0
+    assert study.slow_threshold("order") == 30.0
+    assert study.slow_threshold("term") == 30.0  # recognition: never judged by time
+    assert study_at(catalog, tmp_path / "r.db", NOW, slow_seconds=0).slow_threshold("cloze") == 0

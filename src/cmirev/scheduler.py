@@ -76,7 +76,7 @@ def rating_for(
     *,
     in_review: bool = False,
     seconds: float = 0.0,
-    slow_seconds: int = 0,
+    slow_seconds: float = 0,
 ) -> int:
     """FSRS rating of an answer (the mapping and its evidence: docs/scheduling.md).
 

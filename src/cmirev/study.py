@@ -8,6 +8,7 @@ reports what is due. Time comes from an injected clock and randomness from an in
 
 from __future__ import annotations
 
+import statistics
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -29,12 +30,13 @@ from cmirev.models import (
     Mistake,
     Unit,
 )
-from cmirev.questions import Generator, Question
+from cmirev.questions import FORMATS, Generator, Question
 from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
 from cmirev.store import Store
 
 LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
+OWN_PACE_ANSWERS = 20  # right answers in a format before the learner's own pace sets "slow"
 
 # The order new items are introduced in, within each unit: ideas first, outcomes last.
 DRILL_ORDER = (
@@ -213,7 +215,7 @@ class Study:
             answer.mark.rating if q.self_graded else 0,
             in_review=before is not None and before.state == scheduler.REVIEW_STATE,
             seconds=answer.seconds,
-            slow_seconds=self.settings.slow_seconds,
+            slow_seconds=self.slow_threshold(q.format),
         )
         after = scheduler.review(self.settings, key, before, rating, now, self.rng, self.tz)
         self.new_leech = after.leech and not (before is not None and before.leech)
@@ -230,6 +232,18 @@ class Study:
             overruled=overruled,
             asked=q.item,
         )
+
+    def slow_threshold(self, fmt: str) -> float:
+        """Seconds after which a right typed or ordered recall counts as effortful (Hard):
+        ``slow_seconds`` until the learner has given OWN_PACE_ANSWERS right answers in this
+        format, then twice their median time for it over the last 50 (typing speed varies;
+        the review of the first release proposed twice the running median). 0: never."""
+        if not self.settings.slow_seconds or FORMATS[fmt].memory != "recall":
+            return float(self.settings.slow_seconds)
+        times = self.store.recent_durations(50, fmt)
+        if len(times) < OWN_PACE_ANSWERS:
+            return float(self.settings.slow_seconds)
+        return 2 * statistics.median(times) / 1000
 
     def record_cram(self, answer: Answer) -> int:
         """Log a cram answer: no card changes, so the long-term schedule stays as it was."""
