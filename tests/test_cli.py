@@ -342,3 +342,60 @@ def test_evaluate_without_history_says_what_to_do(runner: CliRunner) -> None:
     code, _, err = run(runner, "evaluate")
     assert code == 1
     assert err == "Error: no review history yet: drill or quiz first, or pass --revlog FILE.csv\n"
+
+
+def test_references_are_checked_and_listed_in_harvard_style(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An item cites the unit's reference list by id; an unknown id, an uncited entry and a
+    source with neither a seed section nor refs are problems; show references lists them."""
+    base = (FIXTURES / "sample-unit.yaml").read_text()
+    refs = (
+        "references:\n"
+        "  - id: moore-1995\n"
+        "    author: Moore, M.H.\n"
+        "    year: 1995\n"
+        "    title: 'Creating Public Value: Strategic Management in Government'\n"
+        "    publisher: 'Cambridge, MA: Harvard University Press'\n"
+        "  - id: unused-2020\n"
+        "    author: Nobody\n"
+        "    title: Never cited\n"
+    )
+    text = base.replace("learning_outcomes:", refs + "learning_outcomes:", 1)
+    first_id = "  - id: LO1\n"
+    assert first_id in text
+    text = text.replace(first_id, first_id + "    source: {refs: [moore-1995, moor-1995]}\n", 1)
+    path = tmp_path / "sample-unit.yaml"
+    path.write_text(text)
+    code, _, err = run(runner, "validate", str(path))
+    assert code == 1
+    assert (
+        "source.refs[1]: no reference 'moor-1995' in the unit's references (did you mean 'moore-1995'?)"
+        in err
+    )
+    assert "references[1].id: reference 'unused-2020' is cited by no item" in err
+    fixed = text.replace(", moor-1995]", "]").replace(
+        "  - id: unused-2020\n    author: Nobody\n    title: Never cited\n", ""
+    )
+    path.write_text(fixed)
+    assert run(runner, "validate", str(path))[0] == 0
+    path.write_text(fixed.replace("source: {refs: [moore-1995]}", "source: {position: 2}"))
+    code, _, err = run(runner, "validate", str(path))
+    assert code == 1 and "a source needs a seed 'section' or 'refs'" in err
+    path.write_text(fixed)
+    monkeypatch.setenv("CMIREV_UNITS", str(tmp_path))
+    code, out, _ = run(runner, "show", "references", "--unit", "sample-unit")
+    assert code == 0
+    assert (
+        "Moore, M.H. (1995) Creating Public Value: Strategic Management in Government. "
+        "Cambridge, MA: Harvard University Press." in out
+    )
+    assert "Cited by: LO1" in out
+    code, out, _ = run(runner, "show", "references", "--unit", "sample-unit", "--json")
+    assert json.loads(out)[0]["cited_by"] == ["LO1"]
+
+
+def test_criteria_are_shown_as_a_study_aid_not_cmis_wording(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "show", "criteria")
+    assert code == 0
+    assert "not CMI's own wording" in out and "assignment brief" in out

@@ -122,6 +122,20 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
     outcome_ids = {
         lo["id"] for _, lo in _entries(data, "learning_outcomes") if isinstance(lo.get("id"), str)
     }
+    ref_ids: dict[str, int] = {}
+    for index, entry in _entries(data, "references"):
+        ref_id = entry.get("id")
+        if isinstance(ref_id, str):
+            if not ITEM_ID.match(ref_id):
+                report(
+                    ("references", index, "id"),
+                    f"'{ref_id}' is not an id: use letters, digits and '-'",
+                )
+            if ref_id in ref_ids:
+                report(("references", index, "id"), f"duplicate reference id '{ref_id}'")
+            ref_ids.setdefault(ref_id, index)
+        _check_texts(entry, ("references", index), report)
+    cited: set[str] = set()
     seen: dict[str, str] = {}
     for section in SECTION_FIELDS:
         for index, item in _entries(data, section):
@@ -151,6 +165,20 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
                 ):
                     report((*at, "keywords", j), f"'{word}' does not appear in the item's text")
             _check_texts(item, at, report)
+            source = item.get("source")
+            if isinstance(source, dict):
+                refs = _strings(source.get("refs"))
+                for j, ref in refs:
+                    cited.add(ref)
+                    if ref not in ref_ids:
+                        close = difflib.get_close_matches(ref, list(ref_ids), n=1)
+                        hint = f" (did you mean '{close[0]}'?)" if close else ""
+                        report(
+                            (*at, "source", "refs", j),
+                            f"no reference '{ref}' in the unit's references{hint}",
+                        )
+                if source.get("section") is None and not refs:
+                    report((*at, "source"), "a source needs a seed 'section' or 'refs'")
             if section == "assessment_criteria" and item.get("outcomes") in (None, []):
                 report((*at, "outcomes"), "a criterion must name the outcome(s) it evidences")
             figure, statement = item.get("figure"), item.get("statement")
@@ -164,6 +192,9 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
                 report((*at, "figure"), f"'{figure}' does not appear in the statement")
             if section == "key_terms" and len(_strings(item.get("steps"))) == 1:
                 report((*at, "steps"), "ordered steps need at least two entries")
+    for ref_id, index in ref_ids.items():
+        if ref_id not in cited:
+            report(("references", index, "id"), f"reference '{ref_id}' is cited by no item")
     return problems
 
 

@@ -124,7 +124,8 @@ def show(
         typer.Argument(
             metavar="SECTION|UNIT",
             help="A section (concepts, outcomes, criteria, guidance, mistakes, misconceptions, "
-            "prerequisites, terms, readings) or a unit id.",
+            "prerequisites, terms, readings), references (each unit's reference list), or a "
+            "unit id.",
             show_default=False,
         ),
     ],
@@ -140,13 +141,20 @@ def show(
     """Print one section across units, or a whole unit as a revision sheet.
 
     Examples: cmirev show misconceptions; cmirev show terms --search kotter;
-    cmirev show public-services-leadership
+    cmirev show public-services-leadership; cmirev show references --unit leadership-in-practice
     """
     from cmirev import content, render
     from cmirev.loader import load_catalog
     from cmirev.models import SECTION_FIELDS
 
     catalog = load_catalog()
+    if target.strip().lower() in ("references", "refs", "reference-list"):
+        listed = content.references(content.resolve_units(catalog, unit), search)
+        if as_json:
+            render.print_json(listed)
+        else:
+            render.references_view(render.make_out(), listed, search)
+        return
     section, whole_unit = content.resolve_target(catalog, target)
     chosen = [whole_unit] if whole_unit else content.resolve_units(catalog, unit)
     sections = [section] if section else list(SECTION_FIELDS)

@@ -148,3 +148,27 @@ def resolve_sections(names: list[str] | None) -> list[str] | None:
             raise UsageError(f"unknown section '{name}'{_did_you_mean(key, choices)}")
         fields.append(SECTION_NAMES[key])
     return fields
+
+
+def references(units: list[Unit], search: str | None = None) -> list[dict[str, Any]]:
+    """Each unit's reference list, Harvard style, with the items that cite each entry; only
+    entries containing every word of ``search`` when it is given."""
+    words = search.lower().split() if search else []
+    found = []
+    for unit in units:
+        citing: dict[str, list[str]] = {}
+        for _, item in unit.items():
+            for ref_id in item.source.refs if item.source else ():
+                citing.setdefault(ref_id, []).append(item.id)
+        for ref in unit.references:
+            line = ref.harvard()
+            if all(w in line.lower() for w in words):
+                found.append(
+                    {
+                        "unit": unit.id,
+                        "id": ref.id,
+                        "reference": line,
+                        "cited_by": citing.get(ref.id, []),
+                    }
+                )
+    return found

@@ -17,17 +17,49 @@ _STRICT: Final = {"extra": "forbid"}
 
 @dataclass(frozen=True, kw_only=True)
 class Source:
-    """Where an item came from: a seed document, a section of it and a position in it.
+    """Where an item came from: a seed document, a section of it and a position in it, and/or
+    entries of the unit's reference list.
 
     ``position`` counts the section's bullets from 1; learning outcomes that the seed glues
-    into one bullet count after splitting. ``seed`` defaults to the unit's own seed.
+    into one bullet count after splitting. ``seed`` defaults to the unit's own seed. ``refs``
+    name the unit's ``references`` that a learner can cite for the item; a fact that is not in
+    the seeds names the two (or more) independent sources it was checked against.
     """
 
     __pydantic_config__: ClassVar = _STRICT
 
-    section: str
+    section: str | None = None
     position: int | None = None
     seed: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reference:
+    """One entry of a unit's reference list, enough to cite it in Harvard style."""
+
+    __pydantic_config__: ClassVar = _STRICT
+
+    id: str
+    author: str  # as cited: "Bass, B.M. and Avolio, B.J." or an organisation
+    year: int | None = None  # None: no date (cited "n.d.")
+    title: str
+    publisher: str | None = None  # publisher, journal with volume and pages, or issuing body
+    url: str | None = None
+    accessed: str | None = None  # ISO date a web page was read
+
+    def harvard(self) -> str:
+        """The entry as a Harvard reference-list line."""
+        year = "n.d." if self.year is None else str(self.year)
+        parts = [f"{self.author} ({year}) {self.title}."]
+        if self.publisher:
+            parts.append(f"{self.publisher}.")
+        if self.url:
+            parts.append(
+                f"Available at: {self.url}"
+                + (f" (Accessed: {self.accessed})." if self.accessed else ".")
+            )
+        return " ".join(parts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,6 +254,7 @@ class Unit:
     synopsis: str
     overview: str
     seed: str | None = None
+    references: tuple[Reference, ...] = ()
     learning_outcomes: tuple[LearningOutcome, ...] = ()
     concepts: tuple[Concept, ...] = ()
     assessment_criteria: tuple[Criterion, ...] = ()

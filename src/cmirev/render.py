@@ -248,6 +248,15 @@ def section_view(out: Out, found: list[Entry], section: str) -> None:
         f"\n{len(found)} shown from {units} {unit_word}; {shared} shared with another unit.",
         dim=True,
     )
+    if section == "assessment_criteria":
+        out.text(CRITERIA_NOTE)
+
+
+CRITERIA_NOTE = (
+    "These criteria are a study aid that restates each unit in cmirev's words, not CMI's own "
+    "wording: your centre's assignment brief and its criteria are what your work is judged "
+    "against."
+)
 
 
 def unit_view(out: Out, unit: Unit, found: list[Entry], show_intro: bool = True) -> None:
@@ -544,6 +553,19 @@ def deadline_set_view(out: Out, outlook: dict[str, Any], changed: bool) -> None:
         f"{_date_text(outlook['date'])}. Its drill works toward that date until then."
     )
     deadlines_view(out, [outlook])
+
+
+def references_view(out: Out, listed: list[dict[str, Any]], search: str | None) -> None:
+    """`cmirev show references`: each unit's reference list, as you would cite it."""
+    if not listed:
+        out.text(f"No reference matches '{search}'." if search else "No references.")
+        return
+    unit = None
+    for row in listed:
+        if row["unit"] != unit:
+            unit = row["unit"]
+            out.title("References", unit)
+        out.entry(row["reference"], [("Cited by", ", ".join(row["cited_by"]))])
 
 
 def optimize_view(out: Out, result: dict[str, Any]) -> None:
