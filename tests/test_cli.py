@@ -18,6 +18,7 @@ BUILTIN = [
     "public-services-leadership",
     "collaborative-public-services-project",
     "planning-to-meet-public-services-customer-requirements",
+    "how-assignments-are-judged",
     "leadership-in-practice",
 ]
 
@@ -134,7 +135,7 @@ def test_validate_builtin_units_is_clean(runner: CliRunner) -> None:
     """`cmirev validate` with no paths checks every loaded unit and says so in one line."""
     code, out, _ = run(runner, "validate")
     assert code == 0
-    assert re.fullmatch(r"OK: 4 unit files, \d+ items, no problems\.\n", out)
+    assert re.fullmatch(rf"OK: {len(BUILTIN)} unit files, \d+ items, no problems\.\n", out)
 
 
 def test_validate_reports_every_problem_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:

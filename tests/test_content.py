@@ -263,3 +263,47 @@ def test_readings_cover_the_report_and_articles(catalog: Catalog) -> None:
         assert author in facts, author
     assert all(f.attribution.strip() for f in unit.facts)
     assert sum(1 for f in unit.facts if f.figure) >= 4
+
+
+def test_every_item_records_a_source_a_learner_can_follow(catalog: Catalog) -> None:
+    """Each item names the seed bullet it restates or entries of its unit's reference list
+    (validate checks the ids resolve); a unit's reference list is what `show references` prints."""
+    unsourced = [
+        f"{unit.id}/{item.id}"
+        for unit in catalog.units
+        for _, item in unit.items()
+        if item.source is None or not (item.source.section or item.source.refs)
+    ]
+    assert unsourced == []
+
+
+def test_every_criterion_draws_on_at_least_five_items(catalog: Catalog) -> None:
+    """A learner drilling toward a criterion has at least five items besides the criterion
+    itself: items linked to an outcome the criterion evidences."""
+    thin = {}
+    for unit in catalog.units:
+        for criterion in unit.assessment_criteria:
+            linked = [
+                item.id
+                for _, item in unit.items()
+                if item is not criterion
+                and not isinstance(item, type(criterion))
+                and set(item.outcomes) & set(criterion.outcomes)
+            ]
+            if len(linked) < 5:
+                thin[f"{unit.id}/{criterion.id}"] = len(linked)
+    assert thin == {}
+
+
+def test_new_facts_are_checked_against_two_sources(catalog: Catalog) -> None:
+    """A fact that is not from the seeds cites at least two references."""
+    single = [
+        f"{unit.id}/{item.id}"
+        for unit in catalog.units
+        for section, item in unit.items()
+        if section == "facts"
+        and item.source
+        and not item.source.section
+        and len(item.source.refs) < 2
+    ]
+    assert single == []

@@ -210,12 +210,14 @@ def test_quiz_answers_become_reviews_unless_practice(runner: CliRunner, isolated
     """A quiz records its answers in the store; --practice leaves it untouched."""
     runner.invoke(
         app,
-        ["quiz", "all", "-n", "2", "--seed", "5"],
+        ["quiz", "all", "-n", "2", "--seed", "5", "-f", "term"],
         input="a\na\n",
         env={"CMIREV_NOW": NOW.isoformat()},
     )
     assert reviews(isolated) == 2
-    runner.invoke(app, ["quiz", "all", "-n", "2", "--seed", "5", "--practice"], input="a\na\n")
+    runner.invoke(
+        app, ["quiz", "all", "-n", "2", "--seed", "5", "-f", "term", "--practice"], input="a\na\n"
+    )
     assert reviews(isolated) == 2
 
 
@@ -228,7 +230,7 @@ def test_due_json_has_per_unit_counts_and_a_week_forecast(runner: CliRunner) -> 
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert {"today", "new_left_today", "units", "total", "forecast_days", "next_due"} <= set(report)
-    assert len(report["units"]) == 4
+    assert len(report["units"]) == len(load_catalog().units) == 5
     assert all(len(u["forecast"]) == 7 for u in report["units"])
     seen = sum(u["due_now"] for u in report["units"]) + sum(report["total"]["forecast"][1:])
     assert seen == 4
