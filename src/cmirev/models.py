@@ -286,7 +286,7 @@ SECTIONS: Final = {
     "misconceptions": ("misconceptions", "Misconceptions"),
     "prerequisites": ("prerequisites", "Before you start"),
     "key_terms": ("terms", "Key terms"),
-    "facts": ("readings", "Facts from the readings"),
+    "facts": ("readings", "Facts and findings"),
 }
 SECTION_FIELDS: Final = tuple(SECTIONS)
 

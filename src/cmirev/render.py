@@ -186,7 +186,7 @@ COUNT_HEADERS = ("LO", "Con", "AC", "Tip", "Mis", "Myth", "Pre", "Term", "Fact")
 LEGEND = (
     "LO learning outcomes, Con key concepts, AC assessment criteria, Tip assignment guidance, "
     "Mis common mistakes, Myth misconceptions, Pre prerequisites, Term key terms, "
-    "Fact facts from the readings"
+    "Fact facts and findings"
 )
 
 

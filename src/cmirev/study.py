@@ -67,7 +67,7 @@ def study_card(item: Item) -> tuple[str, list[tuple[str, str]]]:
         heading = "A common mistake in assignments"
         lines = [("Mistake", item.text), ("Good practice", item.good_practice or "")]
     elif isinstance(item, Fact):
-        heading, lines = "From the readings", [("", item.statement), ("Source", item.attribution)]
+        heading, lines = "Fact", [("", item.statement), ("Source", item.attribution)]
     elif isinstance(item, Criterion):
         heading = f"Assessment criterion {item.id} (evidences {', '.join(item.outcomes)})"
         lines = [("", item.text)]

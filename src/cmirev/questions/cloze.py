@@ -42,7 +42,7 @@ def _parts(ask: Ask) -> tuple[str, str] | None:
     if isinstance(item, LearningOutcome):
         return f"{unit.title}, learning outcome {item.id}:", item.text
     if isinstance(item, Fact):
-        return "From the readings:", item.statement
+        return "Fact:", item.statement
     return None
 
 

@@ -44,7 +44,7 @@ _TABLE: Final = (
     Format("outcome", "Which learning outcome a criterion evidences", "recognition", "choice"),
     Format("cloze", "Type the missing key word", "recall", "typed"),
     Format("order", "Put the steps in order", "recall", "order"),
-    Format("figure", "Figures from the readings", "recognition", "choice"),
+    Format("figure", "Figures", "recognition", "choice"),
     Format("who", "Who said it", "recognition", "choice"),
 )
 
