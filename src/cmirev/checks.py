@@ -179,6 +179,8 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
                         )
                 if source.get("section") is None and not refs:
                     report((*at, "source"), "a source needs a seed 'section' or 'refs'")
+            for j, pattern in _strings(item.get("signals")):
+                _check_signal(item, pattern, (*at, "signals", j), report)
             if section == "assessment_criteria" and item.get("outcomes") in (None, []):
                 report((*at, "outcomes"), "a criterion must name the outcome(s) it evidences")
             figure, statement = item.get("figure"), item.get("statement")
@@ -196,6 +198,27 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
         if ref_id not in cited:
             report(("references", index, "id"), f"reference '{ref_id}' is cited by no item")
     return problems
+
+
+def _check_signal(
+    item: dict[str, Any], pattern: str, at: tuple[str | int, ...], report: Any
+) -> None:
+    """A misconception's signal must compile, find the claim, and not fire on the correction
+    or the true form (a draft that states the right view must not be accused)."""
+    try:
+        signal = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        report(at, f"not a regular expression: {exc}")
+        return
+    claim = item.get("claim")
+    if isinstance(claim, str) and not signal.search(claim):
+        report(at, "does not match the misconception's own claim")
+    for field in ("correction", "true_form"):
+        text = item.get(field)
+        if isinstance(text, str) and signal.search(text):
+            report(
+                at, f"also matches the {field.replace('_', ' ')}: it would accuse a right answer"
+            )
 
 
 def _check_texts(item: dict[str, Any], at: tuple[str | int, ...], report: Any) -> None:

@@ -187,6 +187,9 @@ class Misconception(Item):
     claim: str
     correction: str
     true_form: str | None = None  # the correct view as one statement, worded like the claim
+    # How `cmirev check` recognises the claim in a learner's draft: regular expressions, each
+    # matched (case-insensitively) against one sentence; any one matching is a sign.
+    signals: tuple[str, ...] = ()
 
     @property
     def heading(self) -> str:
