@@ -541,6 +541,95 @@ def deadline(
 
 
 @app.command()
+def plan(
+    unit: Annotated[
+        str,
+        typer.Argument(metavar="UNIT", help="The unit the assignment is for.", show_default=False),
+    ],
+    words: Annotated[
+        int | None,
+        typer.Option(
+            "--words",
+            min=500,
+            max=20000,
+            metavar="N",
+            help="Your word limit (default: 2,750, mid-guide).",
+        ),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.md|FILE.docx",
+            help="Write the outline to a file.",
+            dir_okay=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outline as JSON.")] = False,
+) -> None:
+    """An assignment outline: one section per assessment criterion, with its command verb and
+    the depth it demands, a word budget, the models to use and where each falls short, the
+    evidence to gather, facts to cite, what to avoid, and a checklist.
+
+    --out FILE.docx writes a Word document with real headings to write under; FILE.md Markdown.
+    Example: cmirev plan public-services-leadership --out my-assignment.docx
+    """
+    from cmirev import content, outline, render
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    chosen = content.resolve_units(catalog, [unit])[0]
+    built = outline.outline(chosen, catalog, words)
+    if as_json:
+        render.print_json(built)
+        return
+    if out_file is None:
+        render.markdown_view(render.make_out(), outline.markdown(built))
+        return
+    suffix = out_file.suffix.lower()
+    if suffix == ".docx":
+        outline.write_docx(built, out_file)
+    elif suffix in (".md", ".markdown", ".txt"):
+        try:
+            out_file.write_text(outline.markdown(built), encoding="utf-8")
+        except OSError as exc:
+            raise CmirevError(f"cannot write {out_file}: {exc.strerror or exc}") from None
+    else:
+        raise UsageError(f"--out must end in .md or .docx, not '{suffix or out_file.name}'")
+    render.make_out().text(f"Wrote the outline for {chosen.id} to {out_file}.")
+
+
+@app.command()
+def check(
+    draft: Annotated[
+        Path,
+        typer.Argument(metavar="DRAFT", help="Your draft: .md, .txt or .docx.", show_default=False),
+    ],
+    unit: Annotated[
+        str, typer.Option("--unit", "-u", metavar="UNIT", help="The unit the assignment is for.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Check an assignment draft against a unit: length, each criterion (addressed, thin or
+    missing), misconceptions stated, signs of common mistakes, and reference-list faults,
+    each with its line (a paragraph's number in a .docx).
+
+    The draft is read in memory and never stored. Exit 0 whether or not there are findings.
+    Example: cmirev check my-assignment.docx --unit public-services-leadership
+    """
+    from cmirev import assess, content, drafts, render
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    chosen = content.resolve_units(catalog, [unit])[0]
+    report = assess.check(drafts.read(draft), chosen, catalog)
+    if as_json:
+        render.print_json(report)
+        return
+    render.check_view(render.make_out(), report)
+
+
+@app.command()
 def due(
     unit: UnitsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -31,6 +31,7 @@ class Out(Protocol):
         self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
     ) -> None: ...
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None: ...
+    def markdown(self, text: str) -> None: ...
 
 
 class PlainOut:
@@ -69,6 +70,9 @@ class PlainOut:
         for label, value in lines:
             self._line(f"    {label}: {value}" if label else f"    {value}")
 
+    def markdown(self, text: str) -> None:
+        self.stream.write(text if text.endswith("\n") else text + "\n")
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
         numeric = _numeric_columns(rows)
@@ -103,6 +107,11 @@ class RichOut:
 
     def text(self, text: str, *, dim: bool = False) -> None:
         self.console.print(_esc(text), style="dim" if dim else "")
+
+    def markdown(self, text: str) -> None:
+        from rich.markdown import Markdown
+
+        self.console.print(Markdown(text))
 
     def entry(
         self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
@@ -553,6 +562,32 @@ def deadline_set_view(out: Out, outlook: dict[str, Any], changed: bool) -> None:
         f"{_date_text(outlook['date'])}. Its drill works toward that date until then."
     )
     deadlines_view(out, [outlook])
+
+
+def markdown_view(out: Out, text: str) -> None:
+    """Markdown: drawn by Rich in a terminal, as it is when piped."""
+    out.markdown(text)
+
+
+def check_view(out: Out, report: dict[str, Any]) -> None:
+    """`cmirev check`: the draft's findings, line by line, then each criterion's status."""
+    low, high = report["word_range"]
+    out.title("Draft check", f"{report['unit']} · {report['draft']}")
+    out.text(f"{report['words']:,} body words (guide with margin: {low:,}-{high:,}).")
+    marks = {"addressed": "addressed", "thin": "THIN", "missing": "MISSING"}
+    out.heading("Criteria")
+    for c in report["criteria"]:
+        where = f" (line {c['line']})" if c["line"] else ""
+        detail = "; ".join(c["missing"])
+        out.text(f"{c['id']}: {marks[c['status']]}{where}" + (f": {detail}" if detail else ""))
+    others = [f for f in report["findings"] if f["kind"] != "criterion"]
+    out.heading(f"Findings ({len(others)})")
+    if not others:
+        out.text("None beyond the criteria above.")
+    for f in others:
+        where = f"line {f['line']}" if f["line"] else "whole draft"
+        item = f" [{f['item']}]" if f["item"] else ""
+        out.text(f"{where}: {f['kind']}: {f['message']}{item}")
 
 
 def references_view(out: Out, listed: list[dict[str, Any]], search: str | None) -> None:

@@ -1,0 +1,489 @@
+"""`cmirev check`: a draft against a unit's criteria, misconceptions and common mistakes.
+
+Everything comes from the unit's data, so a learner's own unit works with no code change:
+
+- **Length**: body words against the guide (2,500-3,000 by default), 10% either way.
+- **Criteria**: each criterion is *signposted* when a heading or sentence names its id or
+  shares most of its topic words; its *section* is what follows that heading (the whole body
+  otherwise). It is ``addressed`` when signposted and its section names enough of the models
+  and ideas linked to it and meets the demands its text makes (how many models, evaluation,
+  workplace examples, an action plan), ``thin`` when signposted or covered but a demand is
+  missing (each said), ``missing`` when nothing addresses it.
+- **Misconceptions**: a sentence matching one of a misconception's ``signals``, or, without
+  signals, very close to its claim; never a sentence that reports or refutes a belief
+  ("the myth that...", "it is wrong to say..."). Precision first: a false accusation in a
+  learner's essay is worse than a miss.
+- **Mistakes**: a model presented and never evaluated anywhere in the draft; no first-person
+  workplace evidence; leadership and management used as synonyms; a conclusion that brings
+  in a model or a source not discussed before.
+- **References**: Harvard citations (Author, Year) with no entry in the reference list,
+  entries never cited, and a draft with no references at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cmirev.drafts import Draft, Paragraph, words
+from cmirev.models import Catalog, Concept, Criterion, KeyTerm, Misconception, Unit
+
+WORD_GUIDE = (2500, 3000)
+MARGIN = 0.10
+
+REFUTES = re.compile(
+    r"\b(myths?|misconceptions?|misread(?:ing|s)?|misquot\w*|misunderst\w*|mistaken(?:ly)?|"
+    r"wrongly|it is (?:a )?(?:wrong|mistake|error)|(?:not|never) (?:true|the case|supported)|"
+    r"contrary to|(?:is|are) often (?:claimed|said|assumed|believed|thought)|popular(?:ly)? "
+    r"(?:belief|claim|view)|some (?:people|managers|writers|colleagues) (?:claim|say|believe|"
+    r"assume|think)|(?:claim|belief|idea|assumption|view) that|falsely|debunk\w*|oversimplif\w*|"
+    r"rather than|does not (?:mean|show|prove)|do not (?:mean|show|prove)|is not|are not|isn't|"
+    r"aren't)\b",
+    re.I,
+)
+EVALUATIVE = re.compile(
+    r"\b(strengths?|weakness(?:es)?|limits?|limitations?|however|but|although|though|whereas|"
+    r"criticis\w*|critique\w*|evidence|evaluat\w*|fails?|failed|useful|helpful|effective\w*|"
+    r"ineffective|works? (?:well|best|poorly)|suits?|suited|fits?|advantages?|disadvantages?|"
+    r"drawbacks?|benefits?|risks?|problem\w*|assumes?|assumption|oversimplif\w*|contested|"
+    r"questioned|mixed|support(?:ed|s)? by|unsupported|applies|apply|relevant|appropriate|"
+    r"inappropriate|compared|in contrast|on the other hand)\b",
+    re.I,
+)
+FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b")
+WORKPLACE = re.compile(
+    r"\b(team|teams|service|services|council|organisation|organization|department|ward|"
+    r"station|unit|staff|colleagues?|directorate|trust|force|practice|office|shift|managers?|"
+    r"workplace|project|residents|patients|officers|crews?|caseload|board)\b",
+    re.I,
+)
+SYNONYMS = re.compile(
+    r"\b(leadership|management)\b[^.;:]{0,40}?\b(?:(?:also|otherwise|sometimes) (?:called|known as|"
+    r"termed)|as it is (?:also )?(?:called|known)|in other words|i\.e\.|that is to say|"
+    r"(?:just|simply|really) another (?:word|name|term) for|(?:is|are|means) (?:the same(?: thing)? as|"
+    r"simply|just|basically) |same thing as|synonym(?:ous)? (?:with|for)|interchangeabl\w*)"
+    r"[^.;:]{0,30}?\b(leadership|management)\b",
+    re.I,
+)
+SYNONYMS_OR = re.compile(
+    r"\b(leadership|management),?\s+or\s+(leadership|management),?\s+(?:as (?:it is|they are) "
+    r"(?:also |sometimes |often )?(?:called|known)|(?:also|otherwise) (?:called|known as)|"
+    r"(?:which|they) (?:is|are|mean) the same)",
+    re.I,
+)
+CITATION_PAREN = re.compile(r"\(([^()]*?\b(?:1[89]|20)\d{2}[a-z]?\b[^()]*)\)")
+NAME = r"[A-Z][A-Za-z'’\-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’\-]+|\s+et\s+al\.?)?"
+CITATION_NARRATIVE = re.compile(rf"\b({NAME})\s+\(((?:1[89]|20)\d{{2}})[a-z]?(?:[,:][^)]*)?\)")
+CITE_PART = re.compile(
+    rf"^\s*(?:see\s+|e\.g\.,?\s+|cited in\s+)?({NAME}),?\s+((?:1[89]|20)\d{{2}})[a-z]?"
+)
+ENTRY = re.compile(r"^\s*(?:[-*\d.]+\s*)?([A-Z][A-Za-z'’\-]+)[^()]*?\(?((?:1[89]|20)\d{2}|n\.d\.)")
+DEMAND_TWO = re.compile(r"\b(at least two|two or more|both|compare|contrast)\b", re.I)
+DEMAND_EVALUATE = re.compile(r"\b(evaluat\w*|analys\w*|assess\w*|critical\w*|justif\w*)\b", re.I)
+DEMAND_EXAMPLE = re.compile(
+    r"\b(examples?|illustrated|own|workplace|your (?:team|organisation|service)|"
+    r"real|specific public service)\b",
+    re.I,
+)
+DEMAND_PLAN = re.compile(r"\baction plan\b", re.I)
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "as",
+        "at",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "be",
+        "how",
+        "what",
+        "which",
+        "their",
+        "its",
+        "it",
+        "can",
+        "such",
+        "using",
+        "use",
+        "uses",
+        "including",
+        "into",
+        "about",
+        "within",
+        "across",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # length, criterion, misconception, mistake, reference
+    code: str
+    line: int | None
+    item: str | None
+    message: str
+    reference: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "line": self.line,
+            "item": self.item,
+            "reference": self.reference,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model or idea a criterion draws on, and the names a draft may call it by."""
+
+    gid: str
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+
+    def named_in(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
+
+
+def check(
+    draft: Draft, unit: Unit, catalog: Catalog, guide: tuple[int, int] = WORD_GUIDE
+) -> dict[str, Any]:
+    """Every finding for this draft against this unit (see the module docstring)."""
+    findings: list[Finding] = []
+    body = draft.body()
+    count = sum(words(p.text) for p in body)
+    low, high = round(guide[0] * (1 - MARGIN)), round(guide[1] * (1 + MARGIN))
+    if not low <= count <= high:
+        side = "under" if count < low else "over"
+        findings.append(
+            Finding(
+                "length",
+                side,
+                None,
+                None,
+                f"{count:,} body words: {side} the guide of {guide[0]:,}-{guide[1]:,} words "
+                f"({low:,}-{high:,} with the 10% margin; headings, references and appendices "
+                "not counted)",
+            )
+        )
+    models = unit_models(unit, catalog)
+    criteria = [_criterion(draft, unit, c, models) for c in unit.assessment_criteria]
+    for status in criteria:
+        if status["status"] != "addressed":
+            findings.append(
+                Finding(
+                    "criterion",
+                    status["status"],
+                    status["line"],
+                    f"{unit.id}/{status['id']}",
+                    f"{status['id']} is {status['status']}"
+                    + (": " + "; ".join(status["missing"]) if status["missing"] else ""),
+                )
+            )
+    findings += misconceptions(draft, unit, catalog)
+    findings += mistakes(draft, models)
+    findings += references(draft)
+    findings.sort(key=lambda f: (f.line is None, f.line or 0, f.kind))
+    return {
+        "unit": unit.id,
+        "draft": str(draft.path),
+        "words": count,
+        "word_range": [low, high],
+        "criteria": criteria,
+        "findings": [f.record() for f in findings],
+    }
+
+
+# -- what the unit offers
+
+
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip()  # "Stakeholder mapping (after Mendelow)"
+    if len(name) < 3:
+        return None
+    escaped = re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+    return re.compile(rf"(?<![\w-]){escaped}(?:s|'s|’s)?(?![\w-])", re.I)
+
+
+def unit_models(unit: Unit, catalog: Catalog) -> list[Model]:
+    """The unit's key terms and concepts, by their term and aliases."""
+    found = []
+    for item in [*unit.key_terms, *unit.concepts]:
+        assert isinstance(item, KeyTerm | Concept)
+        names = [item.term, *item.aliases]
+        patterns = tuple(p for p in (_name_pattern(n) for n in names) if p is not None)
+        if patterns:
+            found.append(Model(f"{unit.id}/{item.id}", item.term, patterns))
+    return found
+
+
+def _linked(unit: Unit, criterion: Criterion, models: list[Model]) -> list[Model]:
+    ids = {
+        f"{unit.id}/{item.id}"
+        for item in [*unit.key_terms, *unit.concepts]
+        if set(item.outcomes) & set(criterion.outcomes)
+    }
+    return [m for m in models if m.gid in ids]
+
+
+def _topic_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in STOP}
+
+
+# -- criteria
+
+
+def _criterion(
+    draft: Draft, unit: Unit, criterion: Criterion, models: list[Model]
+) -> dict[str, Any]:
+    topic = _topic_words(criterion.text)
+    id_pattern = re.compile(rf"\b{re.escape(criterion.id)}\b", re.I)
+    signpost: Paragraph | None = None
+    section: list[Paragraph] = []
+    for sec in draft.sections():
+        if sec.heading is None or sec.kind in ("references", "appendix"):
+            continue
+        overlap = len(topic & _topic_words(sec.title))
+        if id_pattern.search(sec.title) or (topic and overlap >= max(2, len(topic) // 4)):
+            signpost = signpost or sec.heading
+            section += [p for p in draft.under(sec.heading) if p not in section]
+    if signpost is None:
+        mentions = [p for p in draft.body() if id_pattern.search(p.text)]
+        if mentions:
+            signpost, section = mentions[0], mentions
+    text = " ".join(p.text for p in (section or draft.body()))
+    linked = _linked(unit, criterion, models)
+    named = [m for m in linked if m.named_in(text)]
+    missing = []
+    if DEMAND_TWO.search(criterion.text) and len(named) < 2:
+        missing.append(
+            f"names {len(named)} of the models or ideas it draws on; it asks for at least two"
+        )
+    elif not named:
+        missing.append("names none of the models or ideas it draws on")
+    if DEMAND_EVALUATE.search(criterion.text) and not EVALUATIVE.search(text):
+        missing.append("describes without evaluating: no strengths, limits or evidence")
+    if DEMAND_EXAMPLE.search(criterion.text) and not _workplace(section or draft.body()):
+        missing.append("no workplace example of your own")
+    if DEMAND_PLAN.search(criterion.text) and not DEMAND_PLAN.search(text):
+        missing.append("no action plan")
+    if signpost is None and not named:
+        status = "missing"
+        missing = ["no heading or sentence addresses it, and none of its models is named"]
+    elif signpost is None:
+        status = "thin"
+        missing.insert(0, "no heading or sentence names it: map a heading to it")
+    else:
+        status = "addressed" if not missing else "thin"
+    return {
+        "id": criterion.id,
+        "status": status,
+        "line": signpost.line if signpost else None,
+        "named": [m.name for m in named],
+        "missing": missing,
+    }
+
+
+def _workplace(paragraphs: Iterable[Paragraph]) -> Paragraph | None:
+    for para in paragraphs:
+        for sentence in para.sentences():
+            if FIRST_PERSON.search(sentence) and WORKPLACE.search(sentence):
+                return para
+    return None
+
+
+# -- misconceptions
+
+
+def misconceptions(draft: Draft, unit: Unit, catalog: Catalog) -> list[Finding]:
+    """Sentences that state a misconception of this unit, or of another unit when this one
+    has no item for that idea. Only signals count: a claim with no signal is never matched
+    by similarity alone, because near-miss wording (a refutation, the topic stated rightly)
+    is too close to tell apart without them."""
+    siblings = catalog.siblings()
+    chosen: dict[str, tuple[str, Misconception]] = {}
+    for owner in [unit, *(u for u in catalog.units if u is not unit)]:
+        for item in owner.misconceptions:
+            assert isinstance(item, Misconception)
+            gid = f"{owner.id}/{item.id}"
+            group = min(siblings.get(gid, frozenset({gid})))
+            if group not in chosen and item.signals:
+                chosen[group] = (gid, item)
+    found = []
+    for para, sentence in draft.sentences():
+        if REFUTES.search(sentence):
+            continue
+        for gid, item in chosen.values():
+            if any(re.search(s, sentence, re.I) for s in item.signals):
+                found.append(
+                    Finding(
+                        "misconception",
+                        "states-misconception",
+                        para.line,
+                        gid,
+                        f"states a misconception: {item.claim} Correction: {item.correction}",
+                    )
+                )
+                break
+    return found
+
+
+# -- mistakes
+
+
+def mistakes(draft: Draft, models: list[Model]) -> list[Finding]:
+    found = []
+    body = draft.body()
+    mentioned: dict[str, list[Paragraph]] = {}
+    for para in body:
+        for model in models:
+            if model.named_in(para.text):
+                mentioned.setdefault(model.gid, []).append(para)
+    by_gid = {m.gid: m for m in models}
+    for gid, paras in mentioned.items():
+        if not any(EVALUATIVE.search(p.text) for p in paras):
+            found.append(
+                Finding(
+                    "mistake",
+                    "model-not-evaluated",
+                    paras[0].line,
+                    gid,
+                    f"{by_gid[gid].name} is described but never evaluated: say where it helps, "
+                    "where it fails, and the evidence",
+                )
+            )
+    if body and _workplace(body) is None:
+        found.append(
+            Finding(
+                "mistake",
+                "no-workplace-evidence",
+                None,
+                None,
+                "no first-person evidence from your own workplace: assessors look for what you "
+                "did, saw and learned in your own service",
+            )
+        )
+    for para, sentence in draft.sentences():
+        match = SYNONYMS.search(sentence) or SYNONYMS_OR.search(sentence)
+        if match and match.group(1).lower() != match.group(2).lower():
+            found.append(
+                Finding(
+                    "mistake",
+                    "leadership-as-management",
+                    para.line,
+                    None,
+                    "treats leadership and management as the same thing: say how they differ "
+                    "(Kotter: coping with change and with complexity)",
+                )
+            )
+    conclusion = draft.section_of("conclusion")
+    if conclusion:
+        first = conclusion[0].line
+        before = " ".join(p.text for p in body if p.line < first)
+        cited_before = {c for c, _ in _citations(before)}
+        for para in conclusion:
+            new = [m.name for m in models if m.named_in(para.text) and not m.named_in(before)]
+            new += [c for c, _ in _citations(para.text) if c not in cited_before]
+            if new:
+                found.append(
+                    Finding(
+                        "mistake",
+                        "conclusion-new-material",
+                        para.line,
+                        None,
+                        f"the conclusion brings in {', '.join(dict.fromkeys(new))}, not discussed "
+                        "before: a conclusion draws together what the body argued",
+                    )
+                )
+    return found
+
+
+# -- references
+
+
+def _key(name: str, year: str) -> str:
+    surname = re.split(r"\s+(?:and|&|et)\b", name.strip())[0].strip()
+    return f"{surname} {year}"
+
+
+def _citations(text: str) -> list[tuple[str, str]]:
+    """(key "Surname Year", the citation as written) for each Harvard citation."""
+    found = []
+    for match in CITATION_PAREN.finditer(text):
+        for part in match.group(1).split(";"):
+            cite = CITE_PART.match(part)
+            if cite:
+                found.append((_key(cite.group(1), cite.group(2)), part.strip()))
+    for match in CITATION_NARRATIVE.finditer(text):
+        found.append((_key(match.group(1), match.group(2)), match.group(0)))
+    return found
+
+
+def references(draft: Draft) -> list[Finding]:
+    found = []
+    cited: dict[str, int] = {}
+    for para in draft.body():
+        for key, _ in _citations(para.text):
+            cited.setdefault(key, para.line)
+    entries: dict[str, int] = {}
+    for para in draft.section_of("references"):
+        match = ENTRY.match(para.text)
+        if match:
+            entries.setdefault(f"{match.group(1)} {match.group(2)}", para.line)
+    if not cited and not entries:
+        return [
+            Finding(
+                "reference",
+                "no-references",
+                None,
+                None,
+                "no citations and no reference list: cite the models and sources you use "
+                "(Harvard: Author, Year) and list them under References",
+            )
+        ]
+    listed = {k.lower() for k in entries}
+    for key, line in cited.items():
+        if key.lower() not in listed:
+            found.append(
+                Finding(
+                    "reference",
+                    "missing-entry",
+                    line,
+                    None,
+                    f"({key.replace(' ', ', ')}) is cited but has no entry in the reference list",
+                    reference=key,
+                )
+            )
+    cited_keys = {k.lower() for k in cited}
+    for key, line in entries.items():
+        if key.lower() not in cited_keys:
+            found.append(
+                Finding(
+                    "reference",
+                    "uncited-entry",
+                    line,
+                    None,
+                    f"{key} is in the reference list but never cited in the text",
+                    reference=key,
+                )
+            )
+    return found
