@@ -719,7 +719,9 @@ class CmirevDeadlineCram(CmirevDeadline):
         cram: Any = study  # record_cram and undo_cram are new, like set_deadline
 
         def introduce(item: str) -> None:
-            if study.introduction(item) is not None:
+            # As the CLI does: the card once, the first time an item is met (cram included).
+            first = getattr(study, "cram_introduction", study.introduction)
+            if first(item) is not None:
                 self.world.ui.show_card(item)
 
         drill(

@@ -439,7 +439,7 @@ def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float
             study.undo_cram,
             ui.hint,
             time_box=minutes * 60 if minutes else None,
-            introduce=lambda item: (card := study.introduction(item)) and ui.introduce(*card),
+            introduce=lambda item: (card := study.cram_introduction(item)) and ui.introduce(*card),
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"

@@ -19,7 +19,7 @@ DESCRIPTIONS = {
     "max_reviews_per_day": "most reviews a drill asks per day",
     "day_start_hour": "local hour a study day starts (0-23)",
     "learning_steps": "minutes between the first reviews of a new or failed item, e.g. '1 10'",
-    "slow_seconds": "a right typed answer slower than this counts as Hard, until 20 right answers "
+    "slow_seconds": "a right typed answer slower than this counts as Hard, until 10 right answers "
     "of its kind set your own pace (twice your median); 0: never",
 }
 

@@ -118,6 +118,7 @@ def extend_plan(
     deadlines = active(study, units)
     if not deadlines:
         return
+    plan.interleave = True
     group = study.generator.group
     busy = {group.get(i, i) for i in reviewed_today} | {group.get(i, i) for i in plan.items}
     reviews_done = sum(1 for was_new in reviewed_today.values() if not was_new)
@@ -132,9 +133,7 @@ def extend_plan(
         items = [g for g in study.items([unit]) if only is None or g in only]
         cards = study.cards(items)
         at = moment(study, deadline.day)
-        recall = {
-            g: scheduler.retrievability(study.settings, c, at, study.tz) for g, c in cards.items()
-        }
+        recall = {g: study.recall(c, at) for g, c in cards.items()}
         quota = daily_quota(study, deadline, items, cards, reviewed_today)
         planned_new = sum(1 for g in plan.new if g in set(items))
         for gid in _new_order(study, unit, items, cards, recall):
@@ -251,9 +250,7 @@ def outlook(study: Study, deadline: Deadline) -> dict[str, Any]:
     items = study.items([unit])
     cards = study.cards(items)
     at = moment(study, deadline.day)
-    recall = {
-        g: scheduler.retrievability(study.settings, c, at, study.tz) for g, c in cards.items()
-    }
+    recall = {g: study.recall(c, at) for g, c in cards.items()}
     start, end = study.window()
     reviewed_today = study.store.items_reviewed(start, end)
     unseen = len({study.key(g) for g in items if g not in cards})
@@ -307,6 +304,6 @@ def cram_items(study: Study, units: Sequence[Unit], only: set[str] | None = None
             continue
         seen_keys.add(key)
         card = cards.get(gid)
-        recall = scheduler.retrievability(study.settings, card, at, study.tz) if card else 0.0
+        recall = study.recall(card, at) if card else 0.0
         ranked.append((recall, index, gid))  # ties (unseen items) keep the catalog's order
     return [gid for _, _, gid in sorted(ranked)]

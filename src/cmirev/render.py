@@ -402,6 +402,14 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
         f"Retention  {_pct(stats['retention_7d'])} over 7 days · {_pct(stats['retention_30d'])} "
         f"over 30 days · target {_pct(stats['desired_retention'])}"
     )
+    cal = stats["calibration"]
+    if cal["exponent"] != 1.0:
+        faster = "faster" if cal["exponent"] > 1 else "slower"
+        out.text(
+            f"Recall     predictions fitted to your {cal['reviews']} answers a day or more "
+            f"apart: you forget {faster} than FSRS's average learner (exponent "
+            f"{cal['exponent']:.2f}), so readiness and due dates allow for it"
+        )
     out.text(f"Due today  {stats['due_today']}")
     if stats.get("deadlines"):
         deadlines_view(out, stats["deadlines"])

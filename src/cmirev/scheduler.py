@@ -225,12 +225,27 @@ class Plan:
     siblings_held: int = 0  # left for another day: a sibling was reviewed today or is planned
     leeches: list[str] = field(default_factory=list)
     later: list[str] = field(default_factory=list)  # in a learning step due later today
+    steps: list[str] = field(default_factory=list)  # among due: learning steps that have come
     # reviewed before they are due, because they would fall below target by an assignment date
     ahead: list[str] = field(default_factory=list)
+    # toward an assignment date, new items alternate with due ones, so that a time box that
+    # ends the drill early still introduces some (the date's quota depends on it)
+    interleave: bool = False
 
     @property
     def items(self) -> list[str]:
-        return self.due + self.new + self.ahead
+        if not self.interleave:
+            return self.due + self.new + self.ahead
+        steps = [i for i in self.due if i in self.stepping]
+        due = [i for i in self.due if i not in self.stepping]
+        mixed = []
+        for n in range(max(len(due), len(self.new))):
+            mixed += due[n : n + 1] + self.new[n : n + 1]
+        return steps + mixed + self.ahead
+
+    @property
+    def stepping(self) -> set[str]:
+        return set(self.steps)
 
 
 def plan_drill(
@@ -293,19 +308,26 @@ def plan_drill(
             continue
         busy[group.get(item, item)] = item
         plan.due.append(item)
+        if stepping:
+            plan.steps.append(item)
         reviews += not stepping
     unseen = [i for i in items if i not in cards]
     queues = list(_by_unit(unseen).values())
+    taken = [0] * len(queues)
     while len(plan.new) < new_left and any(queues):
-        for queue in queues:
-            # Each unit in turn gives its next item that no sibling has claimed today.
-            while queue and len(plan.new) < new_left:
-                item = queue.pop(0)
-                if free(item):
-                    busy[group.get(item, item)] = item
-                    plan.new.append(item)
-                    break
-                plan.siblings_held += 1
+        # The unit with the most unseen items for each one it has given today gives the next
+        # (its next item no sibling has claimed): units take turns in proportion to their size,
+        # so a large unit is not starved by small ones.
+        pick = max(
+            (i for i, q in enumerate(queues) if q), key=lambda i: len(queues[i]) / (taken[i] + 1)
+        )
+        item = queues[pick].pop(0)
+        if free(item):
+            busy[group.get(item, item)] = item
+            plan.new.append(item)
+            taken[pick] += 1
+        else:
+            plan.siblings_held += 1
     return plan
 
 

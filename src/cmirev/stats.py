@@ -61,9 +61,7 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
     items = study.items(units)
     cards = study.cards(items)
     settings = study.settings
-    recall = {
-        gid: scheduler.retrievability(settings, card, now, study.tz) for gid, card in cards.items()
-    }
+    recall = {gid: study.recall(card, now) for gid, card in cards.items()}
     states = Counter(_state_name(cards.get(gid)) for gid in items)
     forecast_cards = [c for c in cards.values() if not c.leech]
     forecast = scheduler.forecast(
@@ -88,6 +86,10 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
         "reviews_30d": count(since30)[0],
         "streak_days": streak,
         "desired_retention": settings.desired_retention,
+        "calibration": {
+            "exponent": study.calibration.exponent,
+            "reviews": study.calibration.reviews,
+        },
         "retention_7d": round(c7 / r7, 4) if r7 else None,
         "retention_30d": round(c30 / r30, 4) if r30 else None,
         "due_reviews_7d": r7,

@@ -529,6 +529,11 @@ class Store:
             )
             return -int(cur.lastrowid or 0)
 
+    def crammed(self, item: str) -> bool:
+        """Whether the item (a card's key) has any cram answer."""
+        row = self.db.execute("SELECT 1 FROM cram WHERE item = ? LIMIT 1", (item,)).fetchone()
+        return row is not None
+
     def undo_cram(self, cram_id: int) -> bool:
         with self.transaction() as db:
             return db.execute("DELETE FROM cram WHERE id = ?", (-cram_id,)).rowcount > 0

@@ -17,7 +17,9 @@ from random import Random
 from typing import Any
 
 from cmirev import scheduler
+from cmirev.calibration import Calibration, calibrate
 from cmirev.cards import CardState
+from cmirev.evaluate import Event
 from cmirev.localtime import when_text
 from cmirev.models import (
     Catalog,
@@ -36,7 +38,7 @@ from cmirev.session import QUIZ_SECTIONS, Answer
 from cmirev.store import Store
 
 LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
-OWN_PACE_ANSWERS = 20  # right answers in a format before the learner's own pace sets "slow"
+OWN_PACE_ANSWERS = 10  # right answers in a format before the learner's own pace sets "slow"
 
 # The order new items are introduced in, within each unit: ideas first, outcomes last.
 DRILL_ORDER = (
@@ -139,6 +141,8 @@ class Study:
         self.merge_twins()
         self.session_id = uuid.uuid4().hex[:12]
         self.new_leech = False  # whether the last recorded answer made its item a leech
+        self._calibration: Calibration | None = None
+        self._calibrated_at = 0
         self.entries: dict[str, Entry] = {}
         for unit in catalog.units:
             for section in DRILL_ORDER:
@@ -157,6 +161,24 @@ class Study:
 
     def window(self, day: date | None = None) -> tuple[datetime, datetime]:
         return scheduler.day_window(day or self.today(), self.tz, self.settings.day_start_hour)
+
+    # -- recall, calibrated to the learner
+
+    @property
+    def calibration(self) -> Calibration:
+        """The exponent that calibrates FSRS's predictions to this learner's answers (fitted
+        from the review log, again once it has grown by a tenth; :mod:`cmirev.calibration`)."""
+        logged = self.store.count_reviews()
+        if self._calibration is None or logged >= self._calibrated_at * 1.1 + 20:
+            events = [Event(r.item, r.rating, r.reviewed_at) for r in self.store.reviews()]
+            self._calibration = calibrate(events, self.settings, self.tz)
+            self._calibrated_at = logged
+        return self._calibration
+
+    def recall(self, card: CardState, when: datetime | None = None) -> float:
+        """The learner's predicted chance of recalling the card's item at ``when`` (now)."""
+        r = scheduler.retrievability(self.settings, card, when or self.now(), self.tz)
+        return self.calibration.recall(r)
 
     # -- one memory per idea
 
@@ -217,7 +239,10 @@ class Study:
             seconds=answer.seconds,
             slow_seconds=self.slow_threshold(q.format),
         )
-        after = scheduler.review(self.settings, key, before, rating, now, self.rng, self.tz)
+        # Due when the calibrated recall reaches the desired retention.
+        target = self.calibration.retention(self.settings.desired_retention)
+        schedule = replace(self.settings, desired_retention=target)
+        after = scheduler.review(schedule, key, before, rating, now, self.rng, self.tz)
         self.new_leech = after.leech and not (before is not None and before.leech)
         return self.store.record(
             key,
@@ -235,15 +260,24 @@ class Study:
 
     def slow_threshold(self, fmt: str) -> float:
         """Seconds after which a right typed or ordered recall counts as effortful (Hard):
-        ``slow_seconds`` until the learner has given OWN_PACE_ANSWERS right answers in this
+        ``slow_seconds`` (twice that for an order question) until the learner has given
+        OWN_PACE_ANSWERS right answers in this
         format, then twice their median time for it over the last 50 (typing speed varies;
         the review of the first release proposed twice the running median). 0: never."""
         if not self.settings.slow_seconds or FORMATS[fmt].memory != "recall":
             return float(self.settings.slow_seconds)
         times = self.store.recent_durations(50, fmt)
         if len(times) < OWN_PACE_ANSWERS:
-            return float(self.settings.slow_seconds)
+            # Putting a sequence in order means typing several numbers: twice as long.
+            return float(self.settings.slow_seconds) * (2 if fmt == "order" else 1)
         return 2 * statistics.median(times) / 1000
+
+    def cram_introduction(self, gid: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """The study card for an item met for the first time in a cram session (never
+        reviewed, never crammed before), else None."""
+        if self.store.crammed(self.key(gid)):
+            return None
+        return self.introduction(gid)
 
     def record_cram(self, answer: Answer) -> int:
         """Log a cram answer: no card changes, so the long-term schedule stays as it was."""
@@ -267,8 +301,18 @@ class Study:
         card = self.card(gid)
         if card is None or card.state == scheduler.REVIEW_STATE:
             return None
+        if card.step and gid.split("/", 1)[0] in self.dated_units():
+            # Toward an assignment date, time goes to seeing every item: a right answer's
+            # next step waits for the next session (the day-based due brings it back);
+            # only a wrong answer is asked again in this one.
+            return None
         wait = (card.due - self.now()).total_seconds()
         return max(0.0, wait) if wait <= LEARN_AHEAD_SECONDS else None
+
+    def dated_units(self) -> set[str]:
+        """Units with an assignment date still to come."""
+        today = self.today()
+        return {d.unit for d in self.store.deadlines().values() if d.day >= today}
 
     def undo(self, review_id: int) -> bool:
         return self.store.undo(review_id) is not None
@@ -315,9 +359,7 @@ class Study:
         now = self.now()
         cards = self.cards(items)
         ranked = sorted(
-            (scheduler.retrievability(self.settings, card, now, self.tz), gid)
-            for gid, card in cards.items()
-            if not card.leech
+            (self.recall(card, now), gid) for gid, card in cards.items() if not card.leech
         )
         return [gid for _, gid in ranked[:count]]
 
