@@ -31,6 +31,7 @@ from cmirev.drafts import Draft, Paragraph, words
 from cmirev.models import Catalog, Concept, Criterion, KeyTerm, Misconception, Unit
 
 WORD_GUIDE = (2500, 3000)
+BRIEF = 80  # fewer words than this under a criterion's heading cannot meet it
 MARGIN = 0.10
 
 REFUTES = re.compile(
@@ -69,25 +70,86 @@ SYNONYMS = re.compile(
 )
 SYNONYMS_OR = re.compile(
     r"\b(leadership|management),?\s+or\s+(leadership|management),?\s+(?:as (?:it is|they are) "
-    r"(?:also |sometimes |often )?(?:called|known)|(?:also|otherwise) (?:called|known as)|"
+    r"(?:\w+\s+){0,3}?(?:called|known)|(?:also|otherwise) (?:called|known as)|"
     r"(?:which|they) (?:is|are|mean) the same)",
     re.I,
 )
-CITATION_PAREN = re.compile(r"\(([^()]*?\b(?:1[89]|20)\d{2}[a-z]?\b[^()]*)\)")
-NAME = r"[A-Z][A-Za-z'’\-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’\-]+|\s+et\s+al\.?)?"
-CITATION_NARRATIVE = re.compile(rf"\b({NAME})\s+\(((?:1[89]|20)\d{{2}})[a-z]?(?:[,:][^)]*)?\)")
-CITE_PART = re.compile(
-    rf"^\s*(?:see\s+|e\.g\.,?\s+|cited in\s+)?({NAME}),?\s+((?:1[89]|20)\d{{2}})[a-z]?"
+SYNONYMS_AND = re.compile(
+    r"\b(leadership) and (management) (?:are|is|mean|means) (?:\w+\s+){0,2}?(?:the same|"
+    r"one and the same|interchangeable|identical)",
+    re.I,
 )
-ENTRY = re.compile(r"^\s*(?:[-*\d.]+\s*)?([A-Z][A-Za-z'’\-]+)[^()]*?\(?((?:1[89]|20)\d{2}|n\.d\.)")
+PARTICLE = r"(?:(?:van|von|de|der|den|du|le|la|di|da)\s+)"
+AUTHOR = rf"{PARTICLE}?[A-Z][A-Za-z'’\-]+(?:\s+{PARTICLE}?[A-Z][A-Za-z'’\-]+)*"
+NAME = rf"{AUTHOR}(?:,\s*{AUTHOR})*(?:,?\s+(?:and|&)\s+{AUTHOR})?(?:\s+et\s+al\.?)?"
+YEAR = r"(?:1[89]|20)\d{2}"
+CITATION_PAREN = re.compile(rf"\(([^()]*?\b{YEAR}[a-z]?\b[^()]*)\)")
+CITATION_NARRATIVE = re.compile(rf"({NAME})\s+\(({YEAR})[a-z]?(?:[,:;][^)]*)?\)")
+CITE_PART = re.compile(
+    rf"^\s*(?:see\s+|e\.g\.,?\s+|cited in\s+|also\s+)?({NAME}),?\s+({YEAR})[a-z]?"
+)
+ENTRY = re.compile(rf"^\s*(?:[-*\d.]+\s*)?(.+?)\(?({YEAR}|n\.d\.)[a-z]?\)?")
+# Capitalised words that start sentences, not names: never taken for an author.
+NOT_NAMES = frozenset(
+    [
+        "As",
+        "In",
+        "The",
+        "According",
+        "See",
+        "For",
+        "By",
+        "With",
+        "Following",
+        "After",
+        "While",
+        "Both",
+        "Like",
+        "Unlike",
+        "Also",
+        "Work",
+        "Research",
+        "Writing",
+        "Studies",
+        "Evidence",
+        "This",
+        "That",
+        "These",
+        "Their",
+        "His",
+        "Her",
+        "Its",
+        "A",
+        "An",
+        "And",
+        "Since",
+        "Although",
+        "However",
+        "When",
+        "Where",
+        "Later",
+        "Earlier",
+        "Here",
+        "Yet",
+        "Even",
+        "Only",
+        "Then",
+    ]
+)
 DEMAND_TWO = re.compile(r"\b(at least two|two or more|both|compare|contrast)\b", re.I)
-DEMAND_EVALUATE = re.compile(r"\b(evaluat\w*|analys\w*|assess\w*|critical\w*|justif\w*)\b", re.I)
+DEMAND_EVALUATE = re.compile(r"\b(evaluat\w*|analys\w*|assess(?!or|ment)\w*|critical\w*)\b", re.I)
+DEMAND_MEASURABLE = re.compile(r"\bmeasurabl\w*|\bmeasures? of success\b", re.I)
+FIGURE = re.compile(r"\d|\bper ?cent\b|\btargets?\b", re.I)
 DEMAND_EXAMPLE = re.compile(
     r"\b(examples?|illustrated|own|workplace|your (?:team|organisation|service)|"
     r"real|specific public service)\b",
     re.I,
 )
 DEMAND_PLAN = re.compile(r"\baction plan\b", re.I)
+DEMAND_MODELS = re.compile(
+    r"\b(models?|theor\w*|frameworks?|tools?|techniques?|approaches|strategies|methods?|styles?)\b",
+    re.I,
+)
 STOP = frozenset(
     [
         "a",
@@ -186,7 +248,8 @@ def check(
             )
         )
     models = unit_models(unit, catalog)
-    criteria = [_criterion(draft, unit, c, models) for c in unit.assessment_criteria]
+    marks = signposts(draft, unit)
+    criteria = [_criterion(draft, unit, c, models, marks[c.id]) for c in unit.assessment_criteria]
     for status in criteria:
         if status["status"] != "addressed":
             findings.append(
@@ -252,46 +315,102 @@ def _topic_words(text: str) -> set[str]:
 # -- criteria
 
 
-def _criterion(
-    draft: Draft, unit: Unit, criterion: Criterion, models: list[Model]
-) -> dict[str, Any]:
-    topic = _topic_words(criterion.text)
-    id_pattern = re.compile(rf"\b{re.escape(criterion.id)}\b", re.I)
-    signpost: Paragraph | None = None
-    section: list[Paragraph] = []
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def _topic_stems(text: str) -> set[str]:
+    return {_stem(w) for w in _topic_words(text)}
+
+
+def signposts(draft: Draft, unit: Unit) -> dict[str, list[Paragraph]]:
+    """Criterion id -> the headings that signpost it: a heading naming its id, or one whose
+    topic words (at least half of them) belong to that criterion more than to any other."""
+    found: dict[str, list[Paragraph]] = {c.id: [] for c in unit.assessment_criteria}
+    topics = {c.id: _topic_stems(c.text) for c in unit.assessment_criteria}
     for sec in draft.sections():
-        if sec.heading is None or sec.kind in ("references", "appendix"):
+        if sec.heading is None or sec.kind != "body":
             continue
-        overlap = len(topic & _topic_words(sec.title))
-        if id_pattern.search(sec.title) or (topic and overlap >= max(2, len(topic) // 4)):
-            signpost = signpost or sec.heading
-            section += [p for p in draft.under(sec.heading) if p not in section]
+        named = [
+            c.id
+            for c in unit.assessment_criteria
+            if re.search(rf"\b{re.escape(c.id)}\b", sec.title, re.I)
+        ]
+        if not named:
+            words = _topic_stems(sec.title)
+            scored = sorted(((len(words & topics[cid]), cid) for cid in topics), reverse=True)
+            if words and scored and scored[0][0] * 2 >= len(words) and scored[0][0] >= 1:
+                best = scored[0][0]
+                if len(scored) == 1 or scored[1][0] < best:
+                    named = [scored[0][1]]
+        for cid in named:
+            found[cid].append(sec.heading)
+    return found
+
+
+def _criterion(
+    draft: Draft,
+    unit: Unit,
+    criterion: Criterion,
+    models: list[Model],
+    headings: list[Paragraph] | None = None,
+) -> dict[str, Any]:
+    id_pattern = re.compile(rf"\b{re.escape(criterion.id)}\b", re.I)
+    if headings is None:
+        headings = signposts(draft, unit)[criterion.id]
+    signpost: Paragraph | None = headings[0] if headings else None
+    section: list[Paragraph] = []
+    for heading in headings:
+        section += [p for p in draft.under(heading) if p not in section]
     if signpost is None:
         mentions = [p for p in draft.body() if id_pattern.search(p.text)]
         if mentions:
             signpost, section = mentions[0], mentions
-    text = " ".join(p.text for p in (section or draft.body()))
+    paragraphs = section or draft.body()
+    text = " ".join(p.text for p in paragraphs)
     linked = _linked(unit, criterion, models)
     named = [m for m in linked if m.named_in(text)]
+    evaluated = [
+        m
+        for m in named
+        if any(m.named_in(p.text) and EVALUATIVE.search(p.text) for p in paragraphs)
+    ]
     missing = []
-    if DEMAND_TWO.search(criterion.text) and len(named) < 2:
+    wants_models = DEMAND_MODELS.search(criterion.text)
+    if wants_models and DEMAND_TWO.search(criterion.text) and len(named) < 2:
         missing.append(
             f"names {len(named)} of the models or ideas it draws on; it asks for at least two"
         )
-    elif not named:
+    elif (
+        wants_models
+        and DEMAND_TWO.search(criterion.text)
+        and (DEMAND_EVALUATE.search(criterion.text) and len(evaluated) < 2)
+    ):
+        missing.append(f"evaluates {len(evaluated)} model(s); it asks for at least two")
+    elif wants_models and not named:
         missing.append("names none of the models or ideas it draws on")
     if DEMAND_EVALUATE.search(criterion.text) and not EVALUATIVE.search(text):
         missing.append("describes without evaluating: no strengths, limits or evidence")
-    if DEMAND_EXAMPLE.search(criterion.text) and not _workplace(section or draft.body()):
+    if DEMAND_EXAMPLE.search(criterion.text) and not _workplace(paragraphs):
         missing.append("no workplace example of your own")
     if DEMAND_PLAN.search(criterion.text) and not DEMAND_PLAN.search(text):
         missing.append("no action plan")
-    if signpost is None and not named:
-        status = "missing"
-        missing = ["no heading or sentence addresses it, and none of its models is named"]
-    elif signpost is None:
-        status = "thin"
-        missing.insert(0, "no heading or sentence names it: map a heading to it")
+    if section and words(text) < BRIEF:
+        missing.append(f"only {words(text)} words on it: too brief to meet it")
+    if DEMAND_MEASURABLE.search(criterion.text) and not FIGURE.search(text):
+        missing.append("no measurable outcome: give a figure or target for success")
+    if signpost is None:
+        body = " ".join(p.text for p in draft.body()).lower()
+        covered = [k for k in criterion.keywords if k.lower() in body]
+        partly = bool(named) or (
+            bool(criterion.keywords) and len(covered) * 2 >= len(criterion.keywords)
+        )
+        status = "thin" if partly else "missing"
+        missing = (
+            ["no heading or sentence names it: map a heading to it", *missing]
+            if partly
+            else ["no heading or sentence addresses it, and little of it is covered"]
+        )
     else:
         status = "addressed" if not missing else "thin"
     return {
@@ -383,7 +502,11 @@ def mistakes(draft: Draft, models: list[Model]) -> list[Finding]:
             )
         )
     for para, sentence in draft.sentences():
-        match = SYNONYMS.search(sentence) or SYNONYMS_OR.search(sentence)
+        match = (
+            SYNONYMS.search(sentence)
+            or SYNONYMS_OR.search(sentence)
+            or SYNONYMS_AND.search(sentence)
+        )
         if match and match.group(1).lower() != match.group(2).lower():
             found.append(
                 Finding(
@@ -399,10 +522,14 @@ def mistakes(draft: Draft, models: list[Model]) -> list[Finding]:
     if conclusion:
         first = conclusion[0].line
         before = " ".join(p.text for p in body if p.line < first)
-        cited_before = {c for c, _ in _citations(before)}
+        cited_before = {_cite_key(n, y) for n, y in _citations(before)}
         for para in conclusion:
             new = [m.name for m in models if m.named_in(para.text) and not m.named_in(before)]
-            new += [c for c, _ in _citations(para.text) if c not in cited_before]
+            new += [
+                key
+                for key in (_cite_key(n, y) for n, y in _citations(para.text))
+                if key not in cited_before
+            ]
             if new:
                 found.append(
                     Finding(
@@ -420,35 +547,45 @@ def mistakes(draft: Draft, models: list[Model]) -> list[Finding]:
 # -- references
 
 
-def _key(name: str, year: str) -> str:
-    surname = re.split(r"\s+(?:and|&|et)\b", name.strip())[0].strip()
-    return f"{surname} {year}"
+def _names(text: str) -> list[str]:
+    """The name words of an author string, possessives and sentence-openers dropped."""
+    found = []
+    for word in re.findall(r"[A-Z][A-Za-z'’\-]+", text):
+        word = re.sub(r"['’]s$", "", word)
+        if word not in NOT_NAMES and word not in ("Ltd", "Inc"):
+            found.append(word)
+    return found
 
 
-def _citations(text: str) -> list[tuple[str, str]]:
-    """(key "Surname Year", the citation as written) for each Harvard citation."""
+def _citations(text: str) -> list[tuple[list[str], str]]:
+    """(author name words, year) for each Harvard citation in the text."""
     found = []
     for match in CITATION_PAREN.finditer(text):
         for part in match.group(1).split(";"):
             cite = CITE_PART.match(part)
-            if cite:
-                found.append((_key(cite.group(1), cite.group(2)), part.strip()))
+            if cite and _names(cite.group(1)):
+                found.append((_names(cite.group(1)), cite.group(2)))
     for match in CITATION_NARRATIVE.finditer(text):
-        found.append((_key(match.group(1), match.group(2)), match.group(0)))
+        if _names(match.group(1)):
+            found.append((_names(match.group(1)), match.group(2)))
     return found
+
+
+def _cite_key(names: list[str], year: str) -> str:
+    return f"{names[0]} {year}"
 
 
 def references(draft: Draft) -> list[Finding]:
     found = []
-    cited: dict[str, int] = {}
+    cited: list[tuple[list[str], str, int]] = []
     for para in draft.body():
-        for key, _ in _citations(para.text):
-            cited.setdefault(key, para.line)
-    entries: dict[str, int] = {}
+        for names, year in _citations(para.text):
+            cited.append((names, year, para.line))
+    entries: list[tuple[list[str], str, int]] = []
     for para in draft.section_of("references"):
         match = ENTRY.match(para.text)
-        if match:
-            entries.setdefault(f"{match.group(1)} {match.group(2)}", para.line)
+        if match and _names(match.group(1)):
+            entries.append((_names(match.group(1)), match.group(2), para.line))
     if not cited and not entries:
         return [
             Finding(
@@ -460,27 +597,33 @@ def references(draft: Draft) -> list[Finding]:
                 "(Harvard: Author, Year) and list them under References",
             )
         ]
-    listed = {k.lower() for k in entries}
-    for key, line in cited.items():
-        if key.lower() not in listed:
+
+    def matches(cite: tuple[list[str], str, int], entry: tuple[list[str], str, int]) -> bool:
+        return cite[1] == entry[1] and cite[0][0] in entry[0][:4]
+
+    reported: set[str] = set()
+    for cite in cited:
+        key = _cite_key(cite[0], cite[1])
+        if key not in reported and not any(matches(cite, e) for e in entries):
+            reported.add(key)
             found.append(
                 Finding(
                     "reference",
                     "missing-entry",
-                    line,
+                    cite[2],
                     None,
                     f"({key.replace(' ', ', ')}) is cited but has no entry in the reference list",
                     reference=key,
                 )
             )
-    cited_keys = {k.lower() for k in cited}
-    for key, line in entries.items():
-        if key.lower() not in cited_keys:
+    for entry in entries:
+        if not any(matches(c, entry) for c in cited):
+            key = _cite_key(entry[0], entry[1])
             found.append(
                 Finding(
                     "reference",
                     "uncited-entry",
-                    line,
+                    entry[2],
                     None,
                     f"{key} is in the reference list but never cited in the text",
                     reference=key,

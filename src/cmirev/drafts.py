@@ -23,7 +23,11 @@ REFERENCES = re.compile(
     r"^\s*(references?|reference list|bibliography|works cited|sources)\b", re.I
 )
 APPENDIX = re.compile(r"^\s*(appendix|appendices)\b", re.I)
-CONCLUSION = re.compile(r"\b(conclusions?|summary|final thoughts|concluding)\b", re.I)
+CONCLUSION = re.compile(
+    r"^\s*(?:\d+[.)]?\s*)?(?:conclusions?|summary|final thoughts|concluding (?:remarks|thoughts)|"
+    r"in conclusion)\s*$",
+    re.I,
+)
 WORD = re.compile(r"[A-Za-z0-9£$€%][A-Za-z0-9'’%.,£-]*")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(£])")
 _MARKUP = re.compile(r"[*_`>]+|\[([^\]]*)\]\([^)]*\)")
@@ -64,7 +68,7 @@ class Section:
             return "references"
         if APPENDIX.match(self.title):
             return "appendix"
-        if CONCLUSION.search(self.title):
+        if CONCLUSION.match(self.title):
             return "conclusion"
         return "body"
 
