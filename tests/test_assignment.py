@@ -200,3 +200,25 @@ def test_check_json_has_the_documented_shape(runner: CliRunner, tmp_path: Path) 
         assert f["kind"] in kinds and {"line", "item", "message", "reference"} <= set(f)
     code, out, _ = run(runner, "check", str(path), "--unit", PSL)
     assert code == 0 and "AC1: MISSING" in out
+
+
+def test_the_draft_corpus_is_judged_as_an_assessor_would() -> None:
+    """tests/drafts: sixteen drafts with expected findings written before the checker. No false
+    accusation (precision 1.0 for misconceptions and mistakes), at least 80% of planted
+    misconceptions found, criterion status right for 90% of criterion-draft pairs, nothing but
+    length on the clean drafts."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from check_corpus import evaluate
+
+    result = evaluate()
+    kinds = result["kinds"]
+    assert result["drafts"] >= 12
+    assert kinds["misconception"]["precision"] in (1.0, None)
+    assert kinds["misconception"]["recall"] >= 0.8
+    assert kinds["mistake"]["precision"] == 1.0 and kinds["mistake"]["recall"] >= 0.8
+    assert kinds["reference"]["precision"] == 1.0 and kinds["reference"]["recall"] == 1.0
+    assert kinds["length"]["precision"] == 1.0 and kinds["length"]["recall"] == 1.0
+    assert result["criteria_agreement"] >= 0.9
+    assert result["clean_extra"] == []

@@ -150,8 +150,8 @@ def test_cram_answers_change_no_card_and_no_review(catalog: Catalog, tmp_path: P
 
 
 def test_a_store_from_the_last_release_upgrades_with_every_review(tmp_path: Path) -> None:
-    """A schema-5 store (what the last release wrote: its tables, its rows) gains deadlines and
-    the cram log; every review and card is kept as it was."""
+    """A schema-5 store (what the last release wrote: its tables, its rows) gains deadlines, the
+    cram log and the calibration; every review and card is kept as it was."""
     from random import Random
 
     from cmirev.store import APPLICATION_ID, MIGRATIONS
@@ -201,11 +201,12 @@ def test_a_store_from_the_last_release_upgrades_with_every_review(tmp_path: Path
     db.close()
 
     upgraded = Store(path)
-    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert upgraded.db.execute("SELECT * FROM reviews ORDER BY id").fetchall() == logged
     assert upgraded.db.execute("SELECT * FROM cards ORDER BY item").fetchall() == stored
     assert len(logged) == 6 and len(list(upgraded.reviews())) == 6
     assert upgraded.deadlines() == {} and upgraded.count_cram() == 0
+    assert upgraded.calibration() is None
     upgraded.set_deadline(PSL, DUE, 20)
     assert upgraded.deadlines()[PSL].minutes == 20
 

@@ -44,6 +44,13 @@ REFUTES = re.compile(
     r"aren't)\b",
     re.I,
 )
+# A sentence that reports, asks about or distances itself from a belief ("it is often said",
+# "some managers assume", "the idea that", a question) states nobody's view: never a
+# misconception finding. Applied before any unit's signals, so signals stay short.
+REPORTED = re.compile(
+    r"(?:\?\s*$|\b(?:(?:sometimes|often|commonly|widely|frequently|usually|still|generally)\W+(?:said|seen|assumed|believed|thought|claimed|argued|described|treated|portrayed|regarded|presented|quoted|cited|repeated|told|heard)|(?:people|some|many|managers|colleagues|staff|others|critics|someone|everyone|few|most)\W+(?:\w+\W+){0,2}?(?:say|said|think|thought|assume|assumes|assumed|believe|believes|believed|claim|claims|claimed|suggest|suggests|insist|insists|argue|argued|imagine|imagined)|(?:is|are|was|were) said to|it is (?:often|sometimes|commonly|widely|frequently) (?:said|assumed|believed|claimed|thought|argued)|seen as|the (?:idea|claim|belief|view|assumption|notion|myth|suggestion) that|misquot\w*|popular (?:belief|myth|claim|idea)|tempting to)\b)",
+    re.I,
+)
 EVALUATIVE = re.compile(
     r"\b(strengths?|weakness(?:es)?|limits?|limitations?|however|but|although|though|whereas|"
     r"criticis\w*|critique\w*|evidence|evaluat\w*|fails?|failed|useful|helpful|effective\w*|"
@@ -139,7 +146,11 @@ NOT_NAMES = frozenset(
 DEMAND_TWO = re.compile(r"\b(at least two|two or more|both|compare|contrast)\b", re.I)
 DEMAND_EVALUATE = re.compile(r"\b(evaluat\w*|analys\w*|assess(?!or|ment)\w*|critical\w*)\b", re.I)
 DEMAND_MEASURABLE = re.compile(r"\bmeasurabl\w*|\bmeasures? of success\b", re.I)
-FIGURE = re.compile(r"\d|\bper ?cent\b|\btargets?\b", re.I)
+FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|per ?cent|percentage points?)|\btargets?\b|\bbaselines?\b|"
+    r"\bKPIs?\b|\bfrom \d[\d,.]*\s*\w*\s+to \d",
+    re.I,
+)
 DEMAND_EXAMPLE = re.compile(
     r"\b(examples?|illustrated|own|workplace|your (?:team|organisation|service)|"
     r"real|specific public service)\b",
@@ -221,6 +232,7 @@ class Model:
     gid: str
     name: str
     patterns: tuple[re.Pattern[str], ...]
+    outcomes: frozenset[str] = frozenset()
 
     def named_in(self, text: str) -> bool:
         return any(p.search(text) for p in self.patterns)
@@ -295,7 +307,9 @@ def unit_models(unit: Unit, catalog: Catalog) -> list[Model]:
         names = [item.term, *item.aliases]
         patterns = tuple(p for p in (_name_pattern(n) for n in names) if p is not None)
         if patterns:
-            found.append(Model(f"{unit.id}/{item.id}", item.term, patterns))
+            found.append(
+                Model(f"{unit.id}/{item.id}", item.term, patterns, frozenset(item.outcomes))
+            )
     return found
 
 
@@ -402,7 +416,10 @@ def _criterion(
     if signpost is None:
         body = " ".join(p.text for p in draft.body()).lower()
         covered = [k for k in criterion.keywords if k.lower() in body]
-        partly = bool(named) or (
+        # Partly covered: a model that serves only this criterion's outcomes is named, or
+        # half its key words appear (a model shared with other criteria proves nothing).
+        own = [m for m in named if m.outcomes and m.outcomes <= set(criterion.outcomes)]
+        partly = bool(own) or (
             bool(criterion.keywords) and len(covered) * 2 >= len(criterion.keywords)
         )
         status = "thin" if partly else "missing"
@@ -449,7 +466,7 @@ def misconceptions(draft: Draft, unit: Unit, catalog: Catalog) -> list[Finding]:
                 chosen[group] = (gid, item)
     found = []
     for para, sentence in draft.sentences():
-        if REFUTES.search(sentence):
+        if REFUTES.search(sentence) or REPORTED.search(sentence):
             continue
         for gid, item in chosen.values():
             if any(re.search(s, sentence, re.I) for s in item.signals):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from cmirev.evaluate import Event, predictions
 from cmirev.scheduler import Settings
@@ -79,7 +79,9 @@ def fit(rows: Sequence[tuple[float, int]]) -> Calibration:
     return Calibration(round(shrunk, 3), n)
 
 
-def calibrate(events: Sequence[Event], settings: Settings, tz: tzinfo) -> Calibration:
-    """The learner's calibration from their review history."""
-    rows = predictions(events, replace(settings, fuzz=False), tz)
+def calibrate(
+    events: Sequence[Event], settings: Settings, tz: tzinfo, since: datetime | None = None
+) -> Calibration:
+    """The learner's calibration from their review history (scored from ``since`` on)."""
+    rows = predictions(events, replace(settings, fuzz=False), tz, since=since)
     return fit([(p, y) for p, y, _ in rows])

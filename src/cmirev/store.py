@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -119,6 +119,17 @@ CREATE TABLE cram (
 );
 CREATE INDEX cram_ts ON cram(ts);
 """
+# 7: the learner's calibration (cmirev.calibration), kept so that it is refitted only as the log
+# grows, not replayed on every command.
+_SCHEMA_V7 = """
+CREATE TABLE calibration (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    exponent REAL NOT NULL,
+    reviews  INTEGER NOT NULL,   -- scored reviews it was fitted on
+    logged   INTEGER NOT NULL,   -- reviews in the log when it was fitted
+    fitted   TEXT NOT NULL       -- ISO-8601 UTC
+);
+"""
 MIGRATIONS: dict[int, str] = {
     1: _SCHEMA_V1,
     2: _SCHEMA_V2,
@@ -126,6 +137,7 @@ MIGRATIONS: dict[int, str] = {
     4: _SCHEMA_V4,
     5: _SCHEMA_V5,
     6: _SCHEMA_V6,
+    7: _SCHEMA_V7,
 }
 
 
@@ -477,6 +489,39 @@ class Store:
             (kind,) if kind else (),
         )
         return [(datetime.fromisoformat(a), k, i, d) for a, k, i, d in rows]
+
+    # -- the learner's calibration
+
+    def calibration(self) -> tuple[float, int, int] | None:
+        """The saved calibration: (exponent, scored reviews, log size when fitted)."""
+        row = self.db.execute("SELECT exponent, reviews, logged FROM calibration").fetchone()
+        return (float(row[0]), int(row[1]), int(row[2])) if row else None
+
+    def save_calibration(self, exponent: float, reviews: int, logged: int) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO calibration (id, exponent, reviews, logged, fitted) "
+                "VALUES (1, ?, ?, ?, ?)",
+                (exponent, reviews, logged, datetime.now(UTC).isoformat()),
+            )
+
+    def latest(self, limit: int) -> tuple[set[str], datetime | None]:
+        """The cards of the latest ``limit`` reviews, and when the earliest of them was."""
+        rows = self.db.execute(
+            "SELECT item, ts FROM reviews ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        if not rows:
+            return set(), None
+        return {r[0] for r in rows}, _dt(min(r[1] for r in rows))
+
+    def reviews_of(self, items: Iterable[str]) -> list[Review]:
+        """Every review of these cards, in order."""
+        wanted = sorted(set(items))
+        found: list[Review] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += self._reviews_where(f"item IN ({','.join('?' * len(chunk))})", chunk)
+        return sorted(found, key=lambda r: r.id)
 
     # -- assignment dates and cramming
 

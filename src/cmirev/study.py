@@ -8,6 +8,8 @@ reports what is due. Time comes from an injected clock and randomness from an in
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import statistics
 import uuid
 from collections.abc import Callable, Sequence
@@ -38,6 +40,7 @@ from cmirev.session import QUIZ_SECTIONS, Answer
 from cmirev.store import Store
 
 LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
+CALIBRATION_WINDOW = 3000  # the latest reviews the calibration is fitted on
 OWN_PACE_ANSWERS = 10  # right answers in a format before the learner's own pace sets "slow"
 
 # The order new items are introduced in, within each unit: ideas first, outcomes last.
@@ -169,10 +172,22 @@ class Study:
         """The exponent that calibrates FSRS's predictions to this learner's answers (fitted
         from the review log, again once it has grown by a tenth; :mod:`cmirev.calibration`)."""
         logged = self.store.count_reviews()
-        if self._calibration is None or logged >= self._calibrated_at * 1.1 + 20:
-            events = [Event(r.item, r.rating, r.reviewed_at) for r in self.store.reviews()]
-            self._calibration = calibrate(events, self.settings, self.tz)
-            self._calibrated_at = logged
+        if self._calibration is not None and logged < self._calibrated_at * 1.1 + 20:
+            return self._calibration
+        saved = self.store.calibration()
+        if saved is not None and logged < saved[2] * 1.1 + 20:
+            self._calibration, self._calibrated_at = Calibration(saved[0], saved[1]), saved[2]
+            return self._calibration
+        # Fitted on the latest reviews (each card's whole history replayed, the recent
+        # reviews scored), so the cost stays bounded however long the log grows.
+        items, since = self.store.latest(CALIBRATION_WINDOW)
+        events = [Event(r.item, r.rating, r.reviewed_at) for r in self.store.reviews_of(items)]
+        self._calibration = calibrate(events, self.settings, self.tz, since)
+        self._calibrated_at = logged
+        with contextlib.suppress(sqlite3.OperationalError):  # read-only or busy: not kept
+            self.store.save_calibration(
+                self._calibration.exponent, self._calibration.reviews, logged
+            )
         return self._calibration
 
     def recall(self, card: CardState, when: datetime | None = None) -> float:
