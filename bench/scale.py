@@ -12,7 +12,6 @@ Usage: python bench/scale.py [--items 100000] [--reviews 1000000] [--runs 11]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from _common import BARE_APP
 from cmirev.loader import load_catalog
-from cmirev.store import Store, _ts
+from cmirev.store import CardState, Store, _ts
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -50,7 +49,9 @@ def build_store(path: Path, items: int, reviews: int) -> None:
             for _ in range(per_item):
                 at += timedelta(days=rng.uniform(0.5, 6))
                 stability = rng.uniform(1, 90)
-                state = json.dumps({"state": 2, "stability": stability, "due": at.isoformat()})
+                state = CardState(
+                    item, 2, None, stability, 5.0, at + timedelta(days=stability), at, 1
+                ).to_json()  # the full state, as the store writes it
                 review_rows.append(
                     (item, "term", 3, 1, at.isoformat(), _ts(at), 4000, state, state, "bench")
                 )

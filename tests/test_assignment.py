@@ -222,3 +222,37 @@ def test_the_draft_corpus_is_judged_as_an_assessor_would() -> None:
     assert kinds["length"]["precision"] == 1.0 and kinds["length"]["recall"] == 1.0
     assert result["criteria_agreement"] >= 0.9
     assert result["clean_extra"] == []
+
+
+def test_a_users_unit_without_signals_still_gets_a_careful_match_and_its_own_mistakes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no signals, a sentence all but restating the claim is found (similarity fallback)
+    and its correction is not; a unit's mistake with a signal is reported with the item."""
+    units = tmp_path / "units"
+    units.mkdir()
+    text = (FIXTURES / "sample-unit.yaml").read_text()
+    text = text.replace(
+        "  - id: mistake-one\n    text: Writing vague examples.\n",
+        "  - id: mistake-one\n    text: Writing vague examples.\n"
+        "    signals: ['\\bsomething like\\b']\n",
+    )
+    (units / "sample-unit.yaml").write_text(text)
+    monkeypatch.setenv("CMIREV_UNITS", str(units))
+    path = draft(
+        tmp_path,
+        """
+        # AC1: a unit file that validates
+
+        Tests are optional in my team.
+
+        Every behaviour a user notices needs a test, so my team writes them.
+
+        We did something like a review of the unit file.
+        """,
+    )
+    report = findings(runner, path, "sample-unit")
+    found = {(f["code"], f["line"], f["item"]) for f in report["findings"]}
+    assert ("states-misconception", 3, "sample-unit/tests-are-optional") in found
+    assert not any(f[0] == "states-misconception" and f[1] == 5 for f in found)
+    assert ("unit-mistake", 7, "sample-unit/mistake-one") in found

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmirev.drafts import Draft, Paragraph, words
-from cmirev.models import Catalog, Concept, Criterion, KeyTerm, Misconception, Unit
+from cmirev.models import Catalog, Concept, Criterion, KeyTerm, Misconception, Mistake, Unit
 
 WORD_GUIDE = (2500, 3000)
 BRIEF = 80  # fewer words than this under a criterion's heading cannot meet it
@@ -275,7 +275,7 @@ def check(
                 )
             )
     findings += misconceptions(draft, unit, catalog)
-    findings += mistakes(draft, models)
+    findings += mistakes(draft, models, unit)
     findings += references(draft)
     findings.sort(key=lambda f: (f.line is None, f.line or 0, f.kind))
     return {
@@ -450,11 +450,20 @@ def _workplace(paragraphs: Iterable[Paragraph]) -> Paragraph | None:
 # -- misconceptions
 
 
+# The similarity fallback, for a misconception with no signals: the sentence must be this
+# close to the claim (TF-IDF cosine over the catalog's texts) and clearly closer to it than to
+# the correction and the true form.
+FALLBACK = 0.6
+FALLBACK_MARGIN = 0.2
+
+
 def misconceptions(draft: Draft, unit: Unit, catalog: Catalog) -> list[Finding]:
     """Sentences that state a misconception of this unit, or of another unit when this one
-    has no item for that idea. Only signals count: a claim with no signal is never matched
-    by similarity alone, because near-miss wording (a refutation, the topic stated rightly)
-    is too close to tell apart without them."""
+    has no item for that idea: by its signals, or, for one without signals, by a sentence
+    very close to its claim and far from its correction (a conservative fallback). Never a
+    sentence that reports, asks about or refutes a belief."""
+    from cmirev.questions.similarity import Similarity
+
     siblings = catalog.siblings()
     chosen: dict[str, tuple[str, Misconception]] = {}
     for owner in [unit, *(u for u in catalog.units if u is not unit)]:
@@ -462,14 +471,31 @@ def misconceptions(draft: Draft, unit: Unit, catalog: Catalog) -> list[Finding]:
             assert isinstance(item, Misconception)
             gid = f"{owner.id}/{item.id}"
             group = min(siblings.get(gid, frozenset({gid})))
-            if group not in chosen and item.signals:
+            if group not in chosen and (item.signals or owner is unit):
                 chosen[group] = (gid, item)
+    unsignalled = [(gid, item) for gid, item in chosen.values() if not item.signals]
+    index = None
+    if unsignalled:
+        index = Similarity(
+            {f"{u.id}/{i.id}": f"{i.heading} {i.body}" for u in catalog.units for _, i in u.items()}
+        )
     found = []
     for para, sentence in draft.sentences():
         if REFUTES.search(sentence) or REPORTED.search(sentence):
             continue
         for gid, item in chosen.values():
-            if any(re.search(s, sentence, re.I) for s in item.signals):
+            if item.signals:
+                hit = any(re.search(s, sentence, re.I) for s in item.signals)
+            else:
+                assert index is not None
+                said = index.vector(sentence)
+                near = index.cosine(said, index.vector(item.claim))
+                right = max(
+                    index.cosine(said, index.vector(t))
+                    for t in (item.correction, item.true_form or item.correction)
+                )
+                hit = near >= FALLBACK and near - right >= FALLBACK_MARGIN
+            if hit:
                 found.append(
                     Finding(
                         "misconception",
@@ -486,8 +512,13 @@ def misconceptions(draft: Draft, unit: Unit, catalog: Catalog) -> list[Finding]:
 # -- mistakes
 
 
-def mistakes(draft: Draft, models: list[Model]) -> list[Finding]:
+def mistakes(draft: Draft, models: list[Model], unit: Unit | None = None) -> list[Finding]:
     found = []
+    unit_mistakes = (
+        [(f"{unit.id}/{m.id}", m) for m in unit.mistakes if isinstance(m, Mistake) and m.signals]
+        if unit is not None
+        else []
+    )
     body = draft.body()
     mentioned: dict[str, list[Paragraph]] = {}
     for para in body:
@@ -535,6 +566,19 @@ def mistakes(draft: Draft, models: list[Model]) -> list[Finding]:
                     "(Kotter: coping with change and with complexity)",
                 )
             )
+    for para, sentence in draft.sentences():
+        for gid, mistake in unit_mistakes:
+            if any(re.search(sig, sentence, re.I) for sig in mistake.signals):
+                found.append(
+                    Finding(
+                        "mistake",
+                        "unit-mistake",
+                        para.line,
+                        gid,
+                        f"a common mistake: {mistake.text}"
+                        + (f" Instead: {mistake.good_practice}" if mistake.good_practice else ""),
+                    )
+                )
     conclusion = draft.section_of("conclusion")
     if conclusion:
         first = conclusion[0].line

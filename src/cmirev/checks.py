@@ -213,6 +213,9 @@ def _check_signal(
     claim = item.get("claim")
     if isinstance(claim, str) and not signal.search(claim):
         report(at, "does not match the misconception's own claim")
+    practice = item.get("good_practice")
+    if isinstance(practice, str) and signal.search(practice):
+        report(at, "also matches the good practice: it would accuse a right answer")
     for field in ("correction", "true_form"):
         text = item.get(field)
         if isinstance(text, str) and signal.search(text):

@@ -170,6 +170,9 @@ class Mistake(TextItem):
 
     kind: ClassVar[str] = "mistake"
     good_practice: str | None = None
+    # How `cmirev check` spots the mistake in a draft, where a pattern can: regular
+    # expressions matched against one sentence, as for misconceptions.
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -514,14 +514,20 @@ class Store:
             return set(), None
         return {r[0] for r in rows}, _dt(min(r[1] for r in rows))
 
-    def reviews_of(self, items: Iterable[str]) -> list[Review]:
-        """Every review of these cards, in order."""
+    def ratings_of(self, items: Iterable[str]) -> list[tuple[str, int, datetime]]:
+        """(card, rating, when) of every review of these cards, in the order given: what a
+        replay of the scheduler needs, without reading the stored card states."""
         wanted = sorted(set(items))
-        found: list[Review] = []
+        found: list[tuple[int, str, int, datetime]] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            found += self._reviews_where(f"item IN ({','.join('?' * len(chunk))})", chunk)
-        return sorted(found, key=lambda r: r.id)
+            rows = self.db.execute(
+                "SELECT id, item, rating, reviewed_at FROM reviews "
+                f"WHERE item IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found += [(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
+        return [(item, rating, at) for _, item, rating, at in sorted(found)]
 
     # -- assignment dates and cramming
 

@@ -181,7 +181,7 @@ class Study:
         # Fitted on the latest reviews (each card's whole history replayed, the recent
         # reviews scored), so the cost stays bounded however long the log grows.
         items, since = self.store.latest(CALIBRATION_WINDOW)
-        events = [Event(r.item, r.rating, r.reviewed_at) for r in self.store.reviews_of(items)]
+        events = [Event(item, rating, at) for item, rating, at in self.store.ratings_of(items)]
         self._calibration = calibrate(events, self.settings, self.tz, since)
         self._calibrated_at = logged
         with contextlib.suppress(sqlite3.OperationalError):  # read-only or busy: not kept
