@@ -146,6 +146,7 @@ class Study:
         self.new_leech = False  # whether the last recorded answer made its item a leech
         self._calibration: Calibration | None = None
         self._calibrated_at = 0
+        self._recorded = 0  # answers recorded since the calibration was read
         self.entries: dict[str, Entry] = {}
         for unit in catalog.units:
             for section in DRILL_ORDER:
@@ -171,9 +172,10 @@ class Study:
     def calibration(self) -> Calibration:
         """The exponent that calibrates FSRS's predictions to this learner's answers (fitted
         from the review log, again once it has grown by a tenth; :mod:`cmirev.calibration`)."""
+        if self._calibration is not None and self._recorded < self._calibrated_at * 0.1 + 20:
+            return self._calibration  # read for every card: no query until answers add up
         logged = self.store.count_reviews()
-        if self._calibration is not None and logged < self._calibrated_at * 1.1 + 20:
-            return self._calibration
+        self._recorded = 0
         saved = self.store.calibration()
         if saved is not None and logged < saved[2] * 1.1 + 20:
             self._calibration, self._calibrated_at = Calibration(saved[0], saved[1]), saved[2]
@@ -259,6 +261,7 @@ class Study:
         schedule = replace(self.settings, desired_retention=target)
         after = scheduler.review(schedule, key, before, rating, now, self.rng, self.tz)
         self.new_leech = after.leech and not (before is not None and before.leech)
+        self._recorded += 1
         return self.store.record(
             key,
             q.format,
