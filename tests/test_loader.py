@@ -194,6 +194,61 @@ def test_cache_is_used_and_invalidated_by_an_edit(sample_unit: Path) -> None:
         load_catalog([sample_unit.parent])
 
 
+def test_a_same_size_edit_with_the_old_time_is_still_seen(sample_unit: Path) -> None:
+    """The cache is keyed on the files' contents, not their size and modification time."""
+    import os
+
+    load_catalog([sample_unit.parent])
+    stat = sample_unit.stat()
+    text = sample_unit.read_text()
+    sample_unit.write_text(text.replace("title: Sample Unit", "title: Simple Unit"))
+    os.utime(sample_unit, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert sample_unit.stat().st_size == stat.st_size
+    assert load_catalog([sample_unit.parent]).units[0].title == "Simple Unit"
+
+
+@pytest.mark.parametrize("right_key", [False, True])
+def test_a_planted_cache_never_runs_code(
+    sample_unit: Path, tmp_path: Path, right_key: bool
+) -> None:
+    """A pickle that would run a command, with or without the right key line in front, is a
+    cache miss: the catalog is rebuilt and nothing runs (reliability review F3)."""
+    import pickle
+
+    from cmirev import loader, paths
+
+    marker = tmp_path / "PWNED"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (open, (str(marker), "w"))
+
+    load_catalog([sample_unit.parent])  # a genuine cache first
+    cache = paths.cache_dir() / "catalog.pickle"
+    files, _ = loader.unit_files([sample_unit.parent])
+    key = loader._cache_key(files) if right_key else "0" * 40
+    cache.write_bytes(key.encode() + b"\n" + pickle.dumps(Payload()))
+    catalog = load_catalog([sample_unit.parent])
+    assert catalog.units[0].title == "Sample Unit"
+    assert not marker.exists()
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(
+    sample_unit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cmirev import paths
+
+    def full(self: Path, data: bytes) -> int:
+        with open(self, "wb") as fh:  # part written, then the disk is full
+            fh.write(data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    assert load_catalog([sample_unit.parent]).units[0].id == "sample-unit"
+    monkeypatch.undo()
+    assert list(paths.cache_dir().glob("*.tmp")) == []
+
+
 def test_siblings_follow_links_both_ways_and_transitively(
     write_unit: WriteUnit, units_dir: Path
 ) -> None:

@@ -5,13 +5,17 @@ every problem, whether from the YAML parser, the schema or a cross-reference, ca
 and line it is on. Nothing here prints: problems are collected and raised as one
 :class:`~cmirev.errors.ContentError`.
 
-Validated catalogs are cached (pickled, keyed on the files' paths, sizes and modification
-times and on cmirev's version) so that the commands that only read content do not pay for
-Pydantic and YAML at every start. ``cmirev validate`` never uses the cache.
+Validated catalogs are cached so that the commands that only read content do not pay for
+Pydantic and YAML at every start: a pickle behind a first line holding a digest of the unit
+files' contents, of the loading code and of cmirev's version. The digest is compared before
+anything is unpickled, and the unpickler accepts cmirev's content classes only, so a cache
+file planted by someone else is a miss, never code that runs. ``cmirev validate`` never uses
+the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -226,15 +230,31 @@ def build_catalog(
     return catalog, problems
 
 
-def _cache_key(files: list[Path]) -> tuple[object, ...]:
-    # The code that builds a catalog is part of the key, as well as the unit files.
+def _cache_key(files: list[Path]) -> str:
+    """A digest of the unit files' contents and of the code that builds a catalog (so a
+    same-size edit that keeps its modification time still misses)."""
+    import hashlib
+
     here = Path(__file__).parent
     code = [here / "models.py", here / "loader.py", here / "checks.py"]
-    stamps = []
+    digest = hashlib.blake2b(f"{__version__} {sys.version_info[:2]}".encode(), digest_size=20)
     for path in [*code, *files]:
-        st = path.stat()
-        stamps.append((str(path), st.st_mtime_ns, st.st_size))
-    return (__version__, sys.version_info[:2], tuple(stamps))
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class _CatalogUnpickler(pickle.Unpickler):
+    """Unpickles a catalog and nothing else: only cmirev's own content classes may be named,
+    so a planted pickle cannot run code (the pickle module's own advice for untrusted data)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        from cmirev import models
+
+        if module == "cmirev.models" and name in models.PICKLABLE:
+            return getattr(models, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalog")
 
 
 def load_catalog(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) -> Catalog:
@@ -258,7 +278,10 @@ def load_catalog(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) 
     if not files:
         raise ContentError([Problem(str(dirs[0]), None, "", "no unit files (*.yaml) found")])
     cache_file = cmirev_paths.cache_dir() / "catalog.pickle"
-    key = _cache_key(files) if use_cache else None
+    try:
+        key = _cache_key(files) if use_cache else None
+    except OSError:
+        key = None  # a file that cannot be read is reported by the build below
     if key is not None:
         cached = _read_cache(cache_file, key)
         if cached is not None:
@@ -271,20 +294,28 @@ def load_catalog(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) 
     return catalog
 
 
-def _read_cache(cache_file: Path, key: tuple[object, ...]) -> Catalog | None:
+def _read_cache(cache_file: Path, key: str) -> Catalog | None:
+    """The cached catalog when the file's first line is this key, else None. The key is
+    compared before anything is unpickled, and the unpickler accepts content classes only."""
     try:
         with cache_file.open("rb") as fh:
-            stored_key, catalog = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - any unreadable cache is just a miss
+            if fh.readline().rstrip(b"\n") != key.encode():
+                return None
+            catalog = _CatalogUnpickler(fh).load()
+    except Exception:  # noqa: BLE001 - any unreadable or refused cache is just a miss
         return None
-    return catalog if stored_key == key and isinstance(catalog, Catalog) else None
+    return catalog if isinstance(catalog, Catalog) else None
 
 
-def _write_cache(cache_file: Path, key: tuple[object, ...], catalog: Catalog) -> None:
+def _write_cache(cache_file: Path, key: str, catalog: Catalog) -> None:
+    tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(key.encode() + b"\n" + data)
         os.replace(tmp, cache_file)
     except OSError:
-        pass  # the cache is only a speed-up; a read-only home still works
+        # The cache is only a speed-up: a read-only or full home still works, and no
+        # half-written temporary file is left behind.
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

@@ -335,3 +335,25 @@ class Catalog:
         for gid in parent:
             groups.setdefault(find(gid), set()).add(gid)
         return {gid: frozenset(members) for members in groups.values() for gid in members}
+
+
+# The classes a cached catalog may contain (the loader's unpickler refuses anything else).
+PICKLABLE: Final = frozenset(
+    {
+        "Catalog",
+        "Unit",
+        "Source",
+        "Reference",
+        "Item",
+        "LearningOutcome",
+        "Concept",
+        "Criterion",
+        "TextItem",
+        "Guidance",
+        "Mistake",
+        "Prerequisite",
+        "Misconception",
+        "KeyTerm",
+        "Fact",
+    }
+)
