@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cmirev.errors import Problem
+from cmirev.errors import CONTROL, Problem
 from cmirev.loader import field_path, locate
 from cmirev.models import SECTION_FIELDS, Unit
 
@@ -118,6 +118,8 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
         value = data.get(name)
         if isinstance(value, str) and not value.strip():
             report((name,), "must not be empty")
+        if isinstance(value, str) and (code := _control(value)):
+            report((name,), f"contains a control character ({code}): remove it")
 
     outcome_ids = {
         lo["id"] for _, lo in _entries(data, "learning_outcomes") if isinstance(lo.get("id"), str)
@@ -224,13 +226,25 @@ def _check_signal(
             )
 
 
+def _control(text: str) -> str | None:
+    """'U+001B' for the first control character in the text (tab and newline allowed)."""
+    found = CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def _check_texts(item: dict[str, Any], at: tuple[str | int, ...], report: Any) -> None:
     for key, value in item.items():
         if isinstance(value, str) and not value.strip():
             report((*at, key), "must not be empty")
+        if isinstance(value, str) and (code := _control(value)):
+            report((*at, key), f"contains a control character ({code}): remove it")
         for j, entry in _strings(value):
             if not entry.strip():
                 report((*at, key, j), "must not be empty")
+            elif code := _control(entry):
+                report((*at, key, j), f"contains a control character ({code}): remove it")
+        if isinstance(value, dict):
+            _check_texts(value, (*at, key), report)
 
 
 def global_ids(data: dict[str, Any]) -> set[str]:

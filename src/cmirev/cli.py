@@ -679,7 +679,7 @@ def stats(
     render.stats_view(out, report)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # 'new_per_day -1' is a value
 def config(
     key: Annotated[str | None, typer.Argument(help="A setting.", show_default=False)] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)] = None,

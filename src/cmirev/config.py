@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import asdict, replace
@@ -79,7 +80,9 @@ def _number(key: str, value: Any, kind: type) -> Any:
         raise ConfigError(f"{key} must be a number, not {value}")
     try:
         number = kind(value)
-    except (TypeError, ValueError):
+        if kind is float and not math.isfinite(number):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
         what = "a whole number" if kind is int else "a number"
         raise ConfigError(f"{key} must be {what}, not {value!r}") from None
     if kind is int and isinstance(value, float) and not value.is_integer():
@@ -112,6 +115,10 @@ def _load_config(home: Path) -> Settings:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path}: not UTF-8 text; fix it, or remove it to go back to the defaults"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:

@@ -6,6 +6,7 @@ where it can, how to fix it. Only the CLI turns these into a line on stderr and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -36,6 +37,19 @@ class Problem:
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
         return one_line(text)
+
+
+# Control characters shown as the Unicode pictures of them (ESC as ␛), so that no text from a
+# unit file, a reply or a file name can move the cursor, retitle the window or make a link.
+_VISIBLE = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
+_VISIBLE[0x7F] = 0x2421
+_VISIBLE.update(dict.fromkeys(range(128, 160), 65533))
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """The text with every control character but tab and newline shown as a visible symbol."""
+    return text.translate(_VISIBLE)
 
 
 def one_line(text: str) -> str:

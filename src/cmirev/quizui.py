@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
+from cmirev.errors import visible
 from cmirev.questions import FORMATS, LETTERS, RATINGS, Question
 from cmirev.render import Out, PlainOut, RichOut
 from cmirev.session import Answer, Summary
@@ -58,7 +59,7 @@ class PlainQuizUI:
         self.stdout = stdout or sys.stdout
 
     def _say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        self.stdout.write(visible(text) + "\n")
 
     def question(self, question: Question, number: int, total: int) -> None:
         self._say()
@@ -122,14 +123,14 @@ class RichQuizUI:
         from rich.table import Table
         from rich.text import Text
 
-        body: list[RenderableType] = [Text(question.prompt)]
+        body: list[RenderableType] = [Text(visible(question.prompt))]
         if question.options:
             options = Table.grid(padding=(0, 1))
             options.add_column(style="bold cyan", no_wrap=True)
             options.add_column()
             for line in _options(question):
                 key, text = line.split(") ", 1)
-                options.add_row(f"{key})", text)
+                options.add_row(f"{key})", Text(visible(text)))  # never markup
             body += [Text(), options]
         self.console.print()
         self.console.print(
@@ -149,19 +150,23 @@ class RichQuizUI:
             return None
 
     def hint(self, text: str) -> None:
-        self.console.print(text, style="yellow")
+        self.console.print(visible(text), style="yellow", markup=False)
 
     def help(self, question: Question) -> None:
         self.console.print(KEYS, style="dim")
 
     def reveal(self, question: Question) -> None:
         from rich.panel import Panel
+        from rich.text import Text
 
-        self.console.print(Panel(question.model_answer, title="Model answer", border_style="green"))
+        self.console.print(
+            Panel(Text(visible(question.model_answer)), title="Model answer", border_style="green")
+        )
 
     def feedback(self, answer: Answer) -> None:
         q = answer.question
         line, extra = _verdict(answer)
+        line, extra = visible(line), visible(extra) if extra else extra
         if q.self_graded:
             self.console.print(line, style="bold", markup=False)
         elif answer.mark.correct:
@@ -169,8 +174,8 @@ class RichQuizUI:
         else:
             self.console.print(f"✗ {line}", style="bold red", markup=False)
         if not q.self_graded:
-            self.console.print(f"Why: {q.explanation}", markup=False)
-        self.console.print(f"Source: {q.source}", style="dim", markup=False)
+            self.console.print(f"Why: {visible(q.explanation)}", markup=False)
+        self.console.print(f"Source: {visible(q.source)}", style="dim", markup=False)
         if extra:
             self.console.print(extra, style="dim", markup=False)
 
@@ -181,12 +186,17 @@ class RichQuizUI:
         from rich.text import Text
 
         body = [
-            Text.assemble((f"{label}: ", "bold"), text) if label else Text(text)
+            Text.assemble((f"{label}: ", "bold"), visible(text)) if label else Text(visible(text))
             for label, text in lines
         ]
         self.console.print()
         self.console.print(
-            Panel(Group(*body), title=f"New · {heading}", border_style="green", title_align="left")
+            Panel(
+                Group(*body),
+                title=Text(f"New · {visible(heading)}"),  # a title string would be markup
+                border_style="green",
+                title_align="left",
+            )
         )
         try:
             self.console.input("[bold green]Press Enter when you have read it[/] › ")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from cmirev.content import Entry, counts
+from cmirev.errors import visible
 from cmirev.models import SECTIONS, Catalog, Fact, KeyTerm, Unit
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -43,7 +44,7 @@ class PlainOut:
         self.width: int | None = None
 
     def _line(self, text: str = "") -> None:
-        self.stream.write(text + "\n")
+        self.stream.write(visible(text) + "\n")
 
     def title(self, text: str, subtitle: str = "") -> None:
         if self._started:
@@ -71,7 +72,7 @@ class PlainOut:
             self._line(f"    {label}: {value}" if label else f"    {value}")
 
     def markdown(self, text: str) -> None:
-        self.stream.write(text if text.endswith("\n") else text + "\n")
+        self.stream.write(visible(text if text.endswith("\n") else text + "\n"))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
@@ -111,7 +112,7 @@ class RichOut:
     def markdown(self, text: str) -> None:
         from rich.markdown import Markdown
 
-        self.console.print(Markdown(text))
+        self.console.print(Markdown(visible(text)))
 
     def entry(
         self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
@@ -126,13 +127,13 @@ class RichOut:
             if i:
                 body.append("\n")
             if label:
-                body.append(f"{label}: ", style="cyan")
-            body.append(value)
-        parts: list[Text | Padding] = [Text(head, style="bold")]
+                body.append(f"{visible(label)}: ", style="cyan")
+            body.append(visible(value))
+        parts: list[Text | Padding] = [Text(visible(head), style="bold")]
         if lines:
             parts.append(Padding(body, (0, 0, 0, 2)))
         if tags:
-            parts.append(Padding(Text(" · ".join(tags), style="yellow"), (0, 0, 0, 2)))
+            parts.append(Padding(Text(visible(" · ".join(tags)), style="yellow"), (0, 0, 0, 2)))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=1)
         grid.add_column()
@@ -164,7 +165,10 @@ def _numeric_columns(rows: Sequence[Sequence[str]]) -> list[bool]:
 
 
 def _esc(text: str) -> str:
-    return text.replace("[", "\\[")
+    """Text for Rich markup: control characters shown, brackets never taken as markup."""
+    from rich.markup import escape
+
+    return escape(visible(text))
 
 
 def make_out() -> Out:

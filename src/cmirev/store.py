@@ -214,6 +214,15 @@ class Store:
                 tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             finally:
                 probe.close()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"the review store {path} is busy: another cmirev, or another program, "
+                    "holds it locked; finish or close that, then try again (the store is fine)"
+                ) from None
+            raise StoreError(
+                f"cannot read the review store {path} ({exc}); it was left untouched"
+            ) from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"the review store {path} is damaged or not a database ({exc}); it was left "

@@ -100,6 +100,8 @@ def env_clock() -> Callable[[], datetime]:
         raise UsageError(f"CMIREV_NOW={raw!r} is not an ISO-8601 date and time") from None
     if fixed.tzinfo is None:
         fixed = fixed.astimezone()
+    if not 1971 <= fixed.year <= 9000:  # study days, windows and forecasts must stay in range
+        raise UsageError(f"CMIREV_NOW={raw!r} is out of range: use a year from 1971 to 9000")
     return lambda: fixed
 
 

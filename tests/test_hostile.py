@@ -1,0 +1,122 @@
+"""Hostile content and input: nothing from a unit file or a reply drives the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cmirev.cli import app
+
+from .conftest import FIXTURES
+
+
+def test_control_characters_in_a_unit_are_reported_and_never_printed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A unit whose texts carry escape sequences (window title, clear screen, a hyperlink) is
+    refused by validate, field by field, and no command prints them (reliability review F1)."""
+    text = (FIXTURES / "sample-unit.yaml").read_text()
+    text = text.replace("title: Sample Unit", 'title: "Sample \\e]0;pwned\\a Unit"')
+    text = text.replace(
+        "definition: A concept that exists only to be tested.",
+        'definition: "A concept \\e[2J that clears the screen."',
+    )
+    path = tmp_path / "sample-unit.yaml"
+    path.write_text(text)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "title: contains a control character (U+001B)" in result.stderr
+    assert "concepts[0].definition: contains a control character (U+001B)" in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout
+
+
+def test_rich_markup_and_escapes_in_content_are_shown_as_typed(tmp_path: Path) -> None:
+    """Options, prompts and model answers are text, not Rich markup: '[sic]' stays, '[red]'
+    styles nothing, '[/]' cannot crash; a reply's escape sequence is shown as a symbol (F2)."""
+    import io
+
+    from rich.console import Console
+
+    from cmirev.questions import Question
+    from cmirev.quizui import PlainQuizUI, RichQuizUI
+
+    q = Question(
+        format="term",
+        item="u/x",
+        unit="u",
+        section="concepts",
+        outcomes=(),
+        prompt="Budgets were cut [sic] by councils [citation needed] in 2019.",
+        options=("[red]Red[/red] option", "closing [/] tag", "[link=http://evil.example/]x[/link]"),
+        answer=0,
+        model_answer="[bold]Model[/] answer [sic]",
+    )
+    buffer = io.StringIO()
+    ui = RichQuizUI(Console(file=buffer, force_terminal=True, width=100, color_system="truecolor"))
+    ui.question(q, 1, 1)
+    ui.reveal(q)
+    ui.hint("Undone: your answer '\x1b]0;pwned\x07[/]' was removed")
+    shown = buffer.getvalue()
+    for literal in (
+        "[sic]",
+        "[citation needed]",
+        "[red]Red[/red] option",
+        "closing [/] tag",
+        "[link=http://evil.example/]x[/link]",
+        "[bold]Model[/] answer",
+    ):
+        assert literal in shown, literal
+    assert "\x1b]8;" not in shown and "\x1b]0;" not in shown  # no hyperlink, no title change
+    assert "␛]0;pwned␇" in shown
+    plain = io.StringIO()
+    PlainQuizUI(io.StringIO(), plain).hint("reply \x1b[2J here")
+    assert plain.getvalue() == "reply ␛[2J here\n"
+
+
+def test_a_bad_config_file_is_one_line_not_a_traceback(runner: CliRunner, isolated: Path) -> None:
+    """Not UTF-8, or a number too large to hold: one error line naming the file (F8)."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    config = isolated / "config.toml"
+    for content, message in (
+        (b"new_per_day = 1e400\n", "new_per_day must be a whole number, not inf"),
+        (b"desired_retention = nan\n", "desired_retention must be a number, not nan"),
+        (b"\xff\xfe", "not UTF-8 text"),
+    ):
+        config.write_bytes(content)
+        result = runner.invoke(app, ["due"])
+        assert result.exit_code == 1, content
+        assert message in result.stderr and result.stderr.count("\n") == 1
+        assert config.read_bytes() == content  # left as it was
+
+
+def test_a_negative_setting_is_a_value_not_an_option(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["config", "new_per_day", "-1"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: new_per_day must be a whole number from 0 to 10000, not -1\n"
+
+
+def test_an_extreme_cmirev_now_is_a_usage_error(runner: CliRunner) -> None:
+    for moment in ("9999-12-31T12:00:00+00:00", "0001-01-01T00:00:00+00:00"):
+        result = runner.invoke(app, ["due"], env={"CMIREV_NOW": moment})
+        assert result.exit_code == 2 and "is out of range" in result.stderr
+
+
+def test_a_busy_store_is_called_busy_and_kept(runner: CliRunner, isolated: Path) -> None:
+    """Another program holding the store locked is 'busy', never 'damaged, move it aside' (F6)."""
+    import sqlite3
+
+    from cmirev.store import Store
+
+    Store(isolated / "reviews.sqlite3").close()  # a healthy store
+    holder = sqlite3.connect(isolated / "reviews.sqlite3", isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = runner.invoke(app, ["due"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "is busy" in result.stderr and "move it aside" not in result.stderr
+    assert runner.invoke(app, ["due"]).exit_code == 0
