@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -120,3 +121,46 @@ def test_a_busy_store_is_called_busy_and_kept(runner: CliRunner, isolated: Path)
     assert result.exit_code == 1
     assert "is busy" in result.stderr and "move it aside" not in result.stderr
     assert runner.invoke(app, ["due"]).exit_code == 0
+
+
+def _answer_at_once(path: str, barrier: object, rounds: int) -> None:
+    """A process answering the same item ``rounds`` times, in step with the others."""
+    from datetime import UTC, datetime
+
+    from cmirev.loader import load_catalog
+
+    from .helpers import answer, study_at
+
+    catalog = load_catalog()
+    study = study_at(catalog, Path(path), datetime(2026, 11, 23, 9, tzinfo=UTC))
+    for _ in range(rounds):
+        barrier.wait()  # type: ignore[attr-defined]
+        answer(study, "public-services-leadership/kotter-8-steps", True)
+
+
+def test_concurrent_answers_to_one_item_each_build_on_the_last(tmp_path: Path) -> None:
+    """Four processes answering the same item at the same instant: every review's 'before' is
+    the previous review's 'after', and the card counts every review (F7)."""
+    import multiprocessing
+
+    from cmirev.store import Store
+
+    path = tmp_path / "r.db"
+    Store(path).close()
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(4)
+    workers = [
+        context.Process(target=_answer_at_once, args=(str(path), barrier, 5)) for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    store = Store(path)
+    log = list(store.reviews())
+    assert len(log) == 20
+    for previous, review in itertools.pairwise(log):
+        assert review.before == previous.after
+    (card,) = store.cards().values()  # one card: the idea's, shared by its twins
+    assert card.reps == 20

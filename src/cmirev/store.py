@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -365,27 +365,71 @@ class Store:
         """Append a review and set the item's card, in one transaction. Returns the review id.
         ``asked`` is the item the question was about when it shares ``item``'s card."""
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
-                "before, after, session, overruled, asked) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    item,
-                    fmt,
-                    rating,
-                    int(correct),
-                    at.astimezone(UTC).isoformat(),
-                    _ts(at),
-                    duration_ms,
-                    before.to_json() if before else None,
-                    after.to_json(),
-                    session,
-                    int(overruled),
-                    asked if asked != item else None,
-                ),
-            )
-            self._put(db, after)
-            return int(cur.lastrowid or 0)
+            return self._insert(
+                db, item, fmt, rating, correct, at, before, after, duration_ms, session,
+                overruled, asked,
+            )  # fmt: skip
+
+    def answer(
+        self,
+        item: str,
+        update: Callable[[CardState | None], tuple[int, CardState]],
+        fmt: str,
+        correct: bool,
+        at: datetime,
+        duration_ms: int | None = None,
+        session: str | None = None,
+        overruled: bool = False,
+        asked: str | None = None,
+    ) -> tuple[int, CardState | None, CardState]:
+        """Read the card, let ``update`` turn it into (rating, new card), and log the review,
+        all in one write transaction: two processes answering the same item at once each build
+        on the other's review, never on a stale card. Returns (review id, before, after)."""
+        with self.transaction() as db:
+            before = self.card(item)
+            rating, after = update(before)
+            review_id = self._insert(
+                db, item, fmt, rating, correct, at, before, after, duration_ms, session,
+                overruled, asked,
+            )  # fmt: skip
+            return review_id, before, after
+
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        item: str,
+        fmt: str,
+        rating: int,
+        correct: bool,
+        at: datetime,
+        before: CardState | None,
+        after: CardState,
+        duration_ms: int | None,
+        session: str | None,
+        overruled: bool,
+        asked: str | None,
+    ) -> int:
+        cur = db.execute(
+            "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
+            "before, after, session, overruled, asked) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item,
+                fmt,
+                rating,
+                int(correct),
+                at.astimezone(UTC).isoformat(),
+                _ts(at),
+                duration_ms,
+                before.to_json() if before else None,
+                after.to_json(),
+                session,
+                int(overruled),
+                asked if asked != item else None,
+            ),
+        )
+        self._put(db, after)
+        return int(cur.lastrowid or 0)
 
     def merge(
         self,

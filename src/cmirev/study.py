@@ -245,38 +245,42 @@ class Study:
     # -- recording
 
     def record(self, answer: Answer, *, overruled: bool = False) -> int:
-        """Turn an answer into a review: new card state, log row, one transaction."""
+        """Turn an answer into a review: the card read, its new state worked out and the log
+        row written in one transaction (so concurrent answers to one item never build on a
+        stale card)."""
         q = answer.question
         now = self.now()
         key = self.key(q.item)
-        before = self.store.card(key)
-        rating = scheduler.rating_for(
-            q.format,
-            answer.mark.correct,
-            answer.mark.rating if q.self_graded else 0,
-            in_review=before is not None and before.state == scheduler.REVIEW_STATE,
-            seconds=answer.seconds,
-            slow_seconds=self.slow_threshold(q.format),
-        )
+        slow = self.slow_threshold(q.format)
         # Due when the calibrated recall reaches the desired retention.
         target = self.calibration.retention(self.settings.desired_retention)
         schedule = replace(self.settings, desired_retention=target)
-        after = scheduler.review(schedule, key, before, rating, now, self.rng, self.tz)
-        self.new_leech = after.leech and not (before is not None and before.leech)
-        self._recorded += 1
-        return self.store.record(
+
+        def update(before: CardState | None) -> tuple[int, CardState]:
+            rating = scheduler.rating_for(
+                q.format,
+                answer.mark.correct,
+                answer.mark.rating if q.self_graded else 0,
+                in_review=before is not None and before.state == scheduler.REVIEW_STATE,
+                seconds=answer.seconds,
+                slow_seconds=slow,
+            )
+            return rating, scheduler.review(schedule, key, before, rating, now, self.rng, self.tz)
+
+        review_id, before, after = self.store.answer(
             key,
+            update,
             q.format,
-            rating,
             answer.mark.correct,
             now,
-            before,
-            after,
             duration_ms=round(answer.seconds * 1000),
             session=self.session_id,
             overruled=overruled,
             asked=q.item,
         )
+        self.new_leech = after.leech and not (before is not None and before.leech)
+        self._recorded += 1
+        return review_id
 
     def slow_threshold(self, fmt: str) -> float:
         """Seconds after which a right typed or ordered recall counts as effortful (Hard):
