@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cmirev.cli import app
@@ -164,3 +165,61 @@ def test_concurrent_answers_to_one_item_each_build_on_the_last(tmp_path: Path) -
         assert review.before == previous.after
     (card,) = store.cards().values()  # one card: the idea's, shared by its twins
     assert card.reps == 20
+
+
+def test_an_answer_the_store_cannot_take_is_kept_and_saved_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk at the moment of an answer: one clear error, the answer kept beside the
+    store, and saved, as it was given, by the next run that can write (F4)."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from cmirev.loader import load_catalog
+    from cmirev.store import Store, StoreError
+
+    from .helpers import answer, study_at
+
+    catalog = load_catalog()
+    path = tmp_path / "r.db"
+    moment = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    study = study_at(catalog, path, moment)
+    gid = study.plan(list(catalog.units)).new[0]
+    answer(study, gid, True)
+
+    def full(self: Store, *args: object, **kwargs: object) -> object:
+        raise self.write_error(sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(Store, "answer", full)
+    later = study_at(catalog, path, moment.replace(hour=10))
+    with pytest.raises(StoreError) as failed:
+        answer(later, gid, False)
+    message = str(failed.value)
+    assert "the disk is full" in message and "pending-answers.jsonl" in message
+    assert "\n" not in message
+    assert Store(path).count_reviews() == 1
+    monkeypatch.undo()
+    again = study_at(catalog, path, moment.replace(hour=11))
+    assert again.saved_pending == 1
+    log = list(again.store.reviews())
+    assert [r.correct for r in log] == [True, False]
+    assert log[1].reviewed_at == moment.replace(hour=10)  # saved as it was given
+    assert not again.pending_path.exists()
+
+
+def test_a_store_that_cannot_be_written_is_said_before_the_first_question(
+    runner: CliRunner, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from cmirev.store import Store
+
+    def refuse(self: Store) -> None:
+        raise self.write_error(sqlite3.OperationalError("attempt to write a readonly database"))
+
+    monkeypatch.setattr(Store, "check_writable", refuse)
+    result = runner.invoke(app, ["drill", "--new", "2"], input="a\na\n")
+    assert result.exit_code == 1
+    assert "Question" not in result.stdout
+    assert result.stderr.startswith("Error: cannot save to the review store")
+    assert "read-only" in result.stderr and result.stderr.count("\n") == 1

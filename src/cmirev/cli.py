@@ -220,6 +220,8 @@ def quiz(
     if not questions:
         raise UsageError("no questions match those units, formats and sections")
     study = None if practice else _open_study(catalog, seed)
+    if study is not None:
+        study.store.check_writable()  # say so now, not after the first answer
     ui = quizui.make_quiz_ui()
     summary = Summary(seed=seed, planned=len(questions))
 
@@ -348,6 +350,7 @@ def drill(
 
     catalog = load_catalog()
     study = _open_study(catalog, seed)
+    study.store.check_writable()  # say so now, not after the first answer
     chosen = content.resolve_units(catalog, unit)
     only = _focus(study, chosen, section, outcome, criterion)
     dated = deadline.active(study, chosen)
@@ -379,6 +382,10 @@ def drill(
         return
     ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
     time_note = f" Time box: {minutes:g} min." if minutes else ""
+    if study.saved_pending:
+        out.text(
+            f"Saved {study.saved_pending} answer(s) that could not be written last time.",
+        )
     out.text(
         f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}.{time_note} "
         "u undoes, q stops."

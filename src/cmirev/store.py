@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cmirev.cards import LEECH_FAILS, CardState, Deadline, Review
-from cmirev.errors import CmirevError
+from cmirev.errors import CmirevError, one_line
 
 __all__ = [
     "LEECH_FAILS",
@@ -243,7 +243,7 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
-        with self.transaction():
+        with Store._Txn(self, raw=True):
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 script = re.sub(r"--[^\n]*", "", MIGRATIONS[target])
@@ -265,19 +265,55 @@ class Store:
     # -- transactions
 
     class _Txn:
-        def __init__(self, db: sqlite3.Connection) -> None:
-            self.db = db
+        def __init__(self, store: Store, *, raw: bool = False) -> None:
+            self.store = store
+            self.db = store.db
+            self.raw = raw  # let sqlite3 errors through (opening retries on 'locked')
 
         def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                if self.raw:
+                    raise
+                raise self.store.write_error(exc) from None
             return self.db
 
-        def __exit__(self, exc_type: object, *rest: object) -> None:
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+            try:
+                self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            except sqlite3.Error as failed:
+                if exc_type is None:
+                    if self.raw:
+                        raise
+                    raise self.store.write_error(failed) from None
+            if isinstance(exc, sqlite3.Error) and not self.raw:
+                raise self.store.write_error(exc) from None
 
     def transaction(self) -> Store._Txn:
-        """``with store.transaction():`` one write transaction, rolled back on error."""
-        return Store._Txn(self.db)
+        """``with store.transaction():`` one write transaction, rolled back on error; a
+        failed write is a StoreError saying why in one line."""
+        return Store._Txn(self)
+
+    def write_error(self, exc: sqlite3.Error) -> StoreError:
+        """What a failed write means for the learner, in one line."""
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text:
+            why = "it is read-only (check the file's and its folder's permissions)"
+        elif "full" in text:
+            why = "the disk is full"
+        elif "locked" in text or "busy" in text:
+            why = "it is busy: another cmirev, or another program, holds it locked"
+        elif "i/o" in text or "too large" in text:
+            why = f"the disk refused the write ({one_line(str(exc))})"
+        else:
+            why = one_line(str(exc))
+        return StoreError(f"cannot save to the review store {self.path}: {why}")
+
+    def check_writable(self) -> None:
+        """A StoreError now, before any question is asked, if answers could not be saved."""
+        with self.transaction():
+            pass
 
     # -- reading
 

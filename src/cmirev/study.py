@@ -9,12 +9,14 @@ reports what is due. Time comes from an injected clock and randomness from an in
 from __future__ import annotations
 
 import contextlib
-import sqlite3
+import json
+import os
 import statistics
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
 from random import Random
 from typing import Any
 
@@ -37,11 +39,12 @@ from cmirev.models import (
 from cmirev.questions import FORMATS, Generator, Question
 from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
-from cmirev.store import Store
+from cmirev.store import Store, StoreError
 
 LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
 CALIBRATION_WINDOW = 3000  # the latest reviews the calibration is fitted on
-OWN_PACE_ANSWERS = 10  # right answers in a format before the learner's own pace sets "slow"
+OWN_PACE_ANSWERS = 10
+PENDING_NAME = "pending-answers.jsonl"  # answers kept when the store could not be written  # right answers in a format before the learner's own pace sets "slow"
 
 # The order new items are introduced in, within each unit: ideas first, outcomes last.
 DRILL_ORDER = (
@@ -144,6 +147,7 @@ class Study:
         self.generator = Generator(catalog)
         self.siblings = catalog.siblings()
         self.merge_twins()
+        self.saved_pending = self.save_pending() if self.pending_path.exists() else 0
         self.session_id = uuid.uuid4().hex[:12]
         self.new_leech = False  # whether the last recorded answer made its item a leech
         self._calibration: Calibration | None = None
@@ -188,7 +192,7 @@ class Study:
         events = [Event(item, rating, at) for item, rating, at in self.store.ratings_of(items)]
         self._calibration = calibrate(events, self.settings, self.tz, since)
         self._calibrated_at = logged
-        with contextlib.suppress(sqlite3.OperationalError):  # read-only or busy: not kept
+        with contextlib.suppress(StoreError):  # read-only or busy: the figure is not kept
             self.store.save_calibration(
                 self._calibration.exponent, self._calibration.reviews, logged
             )
@@ -267,20 +271,113 @@ class Study:
             )
             return rating, scheduler.review(schedule, key, before, rating, now, self.rng, self.tz)
 
-        review_id, before, after = self.store.answer(
-            key,
-            update,
-            q.format,
-            answer.mark.correct,
-            now,
-            duration_ms=round(answer.seconds * 1000),
-            session=self.session_id,
-            overruled=overruled,
-            asked=q.item,
-        )
+        try:
+            review_id, before, after = self.store.answer(
+                key,
+                update,
+                q.format,
+                answer.mark.correct,
+                now,
+                duration_ms=round(answer.seconds * 1000),
+                session=self.session_id,
+                overruled=overruled,
+                asked=q.item,
+            )
+        except StoreError as exc:
+            entry = {
+                "key": key,
+                "asked": q.item,
+                "format": q.format,
+                "correct": answer.mark.correct,
+                "grade": answer.mark.rating if q.self_graded else 0,
+                "seconds": answer.seconds,
+                "at": now.isoformat(),
+                "overruled": overruled,
+                "session": self.session_id,
+                "slow": slow,
+                "retention": target,
+            }
+            raise StoreError(f"{exc}. {self._keep(entry)}") from None
         self.new_leech = after.leech and not (before is not None and before.leech)
         self._recorded += 1
         return review_id
+
+    # -- answers that could not be saved
+
+    @property
+    def pending_path(self) -> Path:
+        """Where answers wait when the store cannot be written (beside the store)."""
+        return self.store.path.with_name(PENDING_NAME)
+
+    def _keep(self, entry: dict[str, Any]) -> str:
+        """Append an unsaved answer to the pending file; what to tell the learner."""
+        try:
+            with self.pending_path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            return f"Your last answer could not be kept either ({exc.strerror or exc})"
+        return (
+            f"Your last answer is kept in {self.pending_path} and will be saved the next time "
+            "cmirev can write the store"
+        )
+
+    def save_pending(self) -> int:
+        """Save the answers that waited in the pending file, oldest first, each as it would
+        have been saved; the file goes once all are in. How many were saved."""
+        path = self.pending_path
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return 0
+        saved = 0
+        for number, line in enumerate(lines):
+            try:
+                entry = json.loads(line)
+                at = datetime.fromisoformat(entry["at"])
+                schedule = replace(self.settings, desired_retention=float(entry["retention"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a torn last line: nothing to save
+
+            def update(
+                before: CardState | None,
+                e: dict[str, Any] = entry,
+                when: datetime = at,
+                plan: Settings = schedule,
+            ) -> tuple[int, CardState]:
+                rating = scheduler.rating_for(
+                    e["format"],
+                    bool(e["correct"]),
+                    int(e["grade"]),
+                    in_review=before is not None and before.state == scheduler.REVIEW_STATE,
+                    seconds=float(e["seconds"]),
+                    slow_seconds=float(e["slow"]),
+                )
+                return rating, scheduler.review(
+                    plan, e["key"], before, rating, when, self.rng, self.tz
+                )
+
+            try:
+                self.store.answer(
+                    entry["key"],
+                    update,
+                    entry["format"],
+                    bool(entry["correct"]),
+                    at,
+                    duration_ms=round(float(entry["seconds"]) * 1000),
+                    session=entry.get("session"),
+                    overruled=bool(entry.get("overruled")),
+                    asked=entry.get("asked"),
+                )
+            except StoreError:
+                with contextlib.suppress(OSError):
+                    path.write_text("\n".join(lines[number:]) + "\n", encoding="utf-8")
+                return saved
+            saved += 1
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return saved
 
     def slow_threshold(self, fmt: str) -> float:
         """Seconds after which a right typed or ordered recall counts as effortful (Hard):
