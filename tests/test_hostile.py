@@ -223,3 +223,70 @@ def test_a_store_that_cannot_be_written_is_said_before_the_first_question(
     assert "Question" not in result.stdout
     assert result.stderr.startswith("Error: cannot save to the review store")
     assert "read-only" in result.stderr and result.stderr.count("\n") == 1
+
+
+def _store_with_reviews(path: Path, count: int = 120) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cmirev.loader import load_catalog
+
+    from .helpers import answer, study_at
+
+    catalog = load_catalog()
+    study = study_at(catalog, path, datetime(2026, 11, 2, 9, tzinfo=UTC), new_per_day=500)
+    items = study.plan(list(catalog.units)).new[: count // 2]
+    for day in (0, 3):
+        later = study_at(catalog, path, datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(days=day))
+        for gid in items:
+            answer(later, gid, True)
+    study.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def test_a_damaged_store_is_named_checked_and_recovered(runner: CliRunner, isolated: Path) -> None:
+    """Pages of the store overwritten: commands say so in one line and write nothing; doctor
+    finds the damage; doctor --recover keeps the damaged file and rebuilds a sound store from
+    every review it can read (F5)."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    path = isolated / "reviews.sqlite3"
+    _store_with_reviews(path)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(len(data) // 2 // page * page, len(data) // 2 // page * page + 3 * page):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+    size = path.stat().st_size
+    for command in (["stats"], ["doctor"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, command
+        assert (
+            "Traceback" not in result.stderr and "cmirev doctor" in result.stderr.splitlines()[-1]
+        )
+    assert path.stat().st_size == size  # nothing written to the damaged store
+    result = runner.invoke(app, ["doctor", "--recover"])
+    assert result.exit_code == 0, result.stderr
+    assert "Recovered" in result.stdout and "damaged-" in result.stdout
+    kept = list(isolated.glob("reviews.damaged-*.sqlite3"))
+    assert len(kept) == 1 and kept[0].stat().st_size == size
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0 and "sound" in result.stdout
+    from cmirev.store import Store
+
+    assert Store(path).count_reviews() > 0
+    assert runner.invoke(app, ["stats"]).exit_code == 0
+
+
+def test_a_store_missing_its_tables_is_refused_untouched(runner: CliRunner, isolated: Path) -> None:
+    import sqlite3
+
+    isolated.mkdir(parents=True, exist_ok=True)
+    path = isolated / "reviews.sqlite3"
+    _store_with_reviews(path, 20)
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE reviews")
+    db.commit()
+    db.close()
+    result = runner.invoke(app, ["due"])
+    assert result.exit_code == 1
+    assert (
+        "damaged (its tables are missing)" in result.stderr and "doctor --recover" in result.stderr
+    )

@@ -7,6 +7,7 @@ Expected failures are :class:`~cmirev.errors.CmirevError`; they are caught in on
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -42,6 +43,16 @@ class _Group(TyperGroup):
         except CmirevError as exc:
             render.error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except sqlite3.DatabaseError as exc:
+            # A read that failed on damage inside the store (its header was fine when opened).
+            from cmirev.errors import one_line
+
+            render.error(
+                f"the review store could not be read ({one_line(str(exc))}): cmirev stopped "
+                "there; run 'cmirev doctor' to check it and 'cmirev doctor --recover' to save "
+                "what can be read into a new store"
+            )
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             sys.stderr.write("\nInterrupted.\n")
             raise typer.Exit(130) from None
@@ -812,6 +823,51 @@ def optimize(
         render.print_json(result)
         return
     render.optimize_view(render.make_out(), result)
+
+
+@app.command()
+def doctor(
+    recover: Annotated[
+        bool,
+        typer.Option(
+            "--recover",
+            help="Copy every readable review into a new store; keep the damaged one beside it.",
+        ),
+    ] = False,
+) -> None:
+    """Check the review store for damage (SQLite's full integrity check), and recover from it.
+
+    --recover moves the damaged store aside (reviews.damaged-TIME.sqlite3), builds a new one
+    from every review that can still be read, replaying each item's answers to rebuild its
+    schedule, and copies assignment dates, leech resets and cram answers where readable.
+    Example: cmirev doctor --recover
+    """
+    from cmirev import render
+    from cmirev.paths import store_path
+    from cmirev.repair import check, recover_store
+
+    path = store_path()
+    out = render.make_out()
+    if not path.exists():
+        out.text(f"No review store yet at {path}: nothing to check.")
+        return
+    problems = check(path)
+    if not recover:
+        if not problems:
+            out.text(f"The review store {path} is sound (integrity check: ok).")
+            return
+        for line in problems[:10]:
+            out.text(f"  {line}")
+        raise CmirevError(
+            f"the review store {path} is damaged ({len(problems)} problem(s) above): "
+            "'cmirev doctor --recover' saves what can be read into a new store"
+        )
+    report = recover_store(path)
+    out.text(
+        f"Recovered {report['reviews']} review(s) of {report['items']} item(s) into a new store "
+        f"at {path}; {report['lost']} row(s) could not be read. The damaged store is kept as "
+        f"{report['kept']}."
+    )
 
 
 @app.command()

@@ -233,6 +233,19 @@ class Store:
                 f"{path} is not a cmirev review store (another program's database); it was "
                 "left untouched: point CMIREV_HOME elsewhere or move the file"
             )
+        if version >= 1 and app_id == APPLICATION_ID:
+            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                names = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+            except sqlite3.DatabaseError:
+                names = set()
+            finally:
+                probe.close()
+            if not {"cards", "reviews"} <= names:
+                raise StoreError(
+                    f"the review store {path} is damaged (its tables are missing); it was left "
+                    "untouched: 'cmirev doctor --recover' saves what can be read"
+                )
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"the review store {path} has schema version {version}, newer than this cmirev "
