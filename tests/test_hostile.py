@@ -290,3 +290,53 @@ def test_a_store_missing_its_tables_is_refused_untouched(runner: CliRunner, isol
     assert (
         "damaged (its tables are missing)" in result.stderr and "doctor --recover" in result.stderr
     )
+
+
+def test_special_files_in_a_unit_folder_are_refused_quickly(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO, a device and a symlink loop are each one problem, not a hang, a memory blow-up
+    or a traceback (F10); an upper-case suffix is a unit file; an empty folder is no unit (F17)."""
+    import os
+
+    fifo = tmp_path / "fifo"
+    fifo.mkdir()
+    os.mkfifo(fifo / "x.yaml")
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "a.yaml").symlink_to("b.yaml")
+    (loop / "b.yaml").symlink_to("a.yaml")
+    zero = tmp_path / "zero"
+    zero.mkdir()
+    (zero / "z.yaml").symlink_to("/dev/zero")
+    for folder in (fifo, loop, zero):
+        result = runner.invoke(app, ["validate", str(folder)])
+        assert result.exit_code == 1, folder
+        assert "not a regular file" in result.stderr and "Traceback" not in result.stderr
+    upper = tmp_path / "upper"
+    upper.mkdir()
+    (upper / "sample-unit.YAML").write_text((FIXTURES / "sample-unit.yaml").read_text())
+    assert runner.invoke(app, ["validate", str(upper)]).stdout.startswith("OK: 1 unit file")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["validate", str(empty)])
+    assert result.exit_code == 1 and "no unit files (*.yaml, *.yml) found" in result.stderr
+    monkeypatch.setenv("CMIREV_UNITS", str(fifo))
+    result = runner.invoke(app, ["units"])
+    assert result.exit_code == 1 and "not a regular file" in result.stderr
+
+
+def test_a_folder_named_twice_is_loaded_once(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CMIREV_UNITS naming the built-in folder (twice) does not make each unit its own
+    duplicate (F18)."""
+    import os
+
+    from cmirev.paths import builtin_units_dir
+
+    folder = str(builtin_units_dir())
+    monkeypatch.setenv("CMIREV_UNITS", os.pathsep.join([folder, folder]))
+    result = runner.invoke(app, ["units"])
+    assert result.exit_code == 0, result.stderr
+    assert "5 units." in result.stdout

@@ -928,6 +928,9 @@ def validate(
     )
     if problems:
         raise ContentError(problems)
+    if not catalog.units:
+        where = ", ".join(str(p) for p in paths or defaults)
+        raise CmirevError(f"{where}: no unit files (*.yaml, *.yml) found")
     items = sum(len(u.items()) for u in catalog.units)
     files = len(catalog.units)
     if not paths:

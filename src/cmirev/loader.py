@@ -37,18 +37,39 @@ UNIT_SUFFIXES = (".yaml", ".yml")
 MAX_NODES = 500_000
 
 
+MAX_UNIT_BYTES = 5_000_000  # the shipped units are 30-120 KB; a unit file is never this big
+
+
 def unit_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """The unit files in these files and folders (folders are not searched recursively)."""
+    """The unit files in these files and folders (folders are not searched recursively; the
+    suffix may be in any case). A FIFO, a device or a symlink loop is a problem, not a file
+    to read: reading it could hang or never end."""
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in UNIT_SUFFIXES)
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), None, "", "no such file or folder"))
+        try:
+            if path.is_dir():
+                found = sorted(p for p in path.iterdir() if p.suffix.lower() in UNIT_SUFFIXES)
+            elif path.exists() or path.is_symlink():
+                found = [path]
+            else:
+                problems.append(Problem(str(path), None, "", "no such file or folder"))
+                continue
+        except OSError as exc:
+            problems.append(Problem(str(path), None, "", f"cannot read: {exc.strerror or exc}"))
+            continue
+        for candidate in found:
+            if candidate.is_file():
+                files.append(candidate)
+            else:
+                problems.append(
+                    Problem(
+                        str(candidate),
+                        None,
+                        "",
+                        "not a regular file (a device, a pipe, a folder or a symlink loop)",
+                    )
+                )
     return files, problems
 
 
@@ -59,7 +80,11 @@ def parse_file(path: Path) -> tuple[Any, yaml.Node | None, list[Problem]]:
     loader_class: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     name = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_UNIT_BYTES + 1)
+        if len(raw) > MAX_UNIT_BYTES:
+            return None, None, [Problem(name, None, "", "too large for a unit file (over 5 MB)")]
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, None, [Problem(name, None, "", f"not UTF-8 text (byte {exc.start})")]
     except OSError as exc:
@@ -191,6 +216,14 @@ def load_units(
     return loaded, problems, frozenset(declared)
 
 
+def _resolved(path: Path) -> Path:
+    """The path with symlinks resolved, or made absolute when it cannot be (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def build_catalog(
     paths: Iterable[Path], context: Iterable[Path] = (), *, duplicates: bool = False
 ) -> tuple[Catalog, list[Problem]]:
@@ -209,12 +242,12 @@ def build_catalog(
     gc.disable()
     try:
         loaded, problems, declared = load_units(paths)
-        wanted = {p.resolve() for p, _, _ in loaded} | {Path(p.path).resolve() for p in problems}
+        wanted = {_resolved(p) for p, _, _ in loaded} | {_resolved(Path(p.path)) for p in problems}
         context_loaded, _, _ = load_units(context)
     finally:
         if was_enabled:
             gc.enable()
-    extra = [entry for entry in context_loaded if entry[0].resolve() not in wanted]
+    extra = [entry for entry in context_loaded if _resolved(entry[0]) not in wanted]
     problems.extend(check_catalog(loaded, extra, declared))
     if duplicates:
         problems.extend(check_duplicates(loaded, extra))

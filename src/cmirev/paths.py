@@ -30,8 +30,19 @@ def extra_units_dirs() -> list[Path]:
 
 
 def unit_dirs() -> list[Path]:
-    """Every folder units are loaded from: built-in first, then ``CMIREV_UNITS``."""
-    return [builtin_units_dir(), *extra_units_dirs()]
+    """Every folder units are loaded from: built-in first, then ``CMIREV_UNITS``; a folder
+    named twice (or the built-in one named again) is loaded once."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for folder in [builtin_units_dir(), *extra_units_dirs()]:
+        try:
+            key = str(folder.resolve())
+        except (OSError, RuntimeError):
+            key = str(folder)
+        if key not in seen:
+            seen.add(key)
+            found.append(folder)
+    return found
 
 
 def home_dir() -> Path:
