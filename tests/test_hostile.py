@@ -340,3 +340,59 @@ def test_a_folder_named_twice_is_loaded_once(
     result = runner.invoke(app, ["units"])
     assert result.exit_code == 0, result.stderr
     assert "5 units." in result.stdout
+
+
+def _cmirev() -> str:
+    import sys
+
+    return str(Path(sys.executable).parent / "cmirev")
+
+
+def test_a_reader_that_goes_away_is_not_an_error(isolated: Path) -> None:
+    """'cmirev show readings | head -1' exits 0 and says nothing, every time (F14)."""
+    import subprocess
+
+    for _ in range(5):
+        run = subprocess.run(
+            [
+                "bash",
+                "-c",
+                f"'{_cmirev()}' show readings | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout == "0\n" and run.stderr == ""
+
+
+def test_usage_errors_and_closed_streams_are_one_line(isolated: Path) -> None:
+    """A usage error is one line quoting the argument safely (F15); closed standard streams are
+    end of input and nowhere to write, not tracebacks (F23)."""
+    import subprocess
+
+    bad = subprocess.run(
+        [_cmirev(), "quiz", "public-services-leadership", "-n", "0"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert bad.stderr.startswith("Error: Invalid value for '-n'")
+    hostile = subprocess.run(
+        [_cmirev(), "quiz", "x\x1b]0;pwned\x07"], capture_output=True, text=True
+    )
+    assert hostile.returncode == 2 and "\x1b" not in hostile.stderr
+    closed = subprocess.run(
+        ["bash", "-c", f"'{_cmirev()}' quiz public-services-leadership -n 2 --practice <&-"],
+        capture_output=True,
+        text=True,
+    )
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr
+    closed = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"printf 'a\\n' | '{_cmirev()}' quiz public-services-leadership -n 1 --practice >&-",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert closed.returncode in (0, 1) and "Traceback" not in closed.stderr

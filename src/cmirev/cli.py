@@ -959,30 +959,45 @@ def _report_orphans(catalog: Catalog) -> None:
 
 def main() -> int:
     """The console entry point."""
+    import os
+
+    # A closed standard stream (cmirev <&- or >&-) is read as end of input or written to
+    # nowhere, not an AttributeError on None.
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
     try:
         result = app(standalone_mode=False)
     except typer.Exit as exc:  # pragma: no cover - defensive: standalone_mode returns the code
         return exc.exit_code
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            # Typer met a closed pipe (``cmirev show ... | head``) and exits 1: the reader
+            # went away, which is not an error. Point stdout at nothing so that the final
+            # flush cannot fail either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            return 0
+        raise
     except typer.Abort:
         sys.stderr.write("\nInterrupted.\n")
         return 130
     except BrokenPipeError:
-        import os
-
         # The reader went away (``cmirev show ... | head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # output that cannot be written: a full disk, a closed terminal
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.stderr.write(f"Error: cannot write the output: {exc.strerror or exc}\n")
         return 1
     except Exception as exc:  # click's usage errors carry their own exit code
-        show = getattr(exc, "show", None)
+        from cmirev import render
+
+        message = getattr(exc, "format_message", None)
         code = getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(code, int):
-            show()
+        if callable(message) and isinstance(code, int):
+            context = getattr(exc, "ctx", None)
+            where = context.command_path if context is not None else "cmirev"
+            render.error(f"{message()} (see '{where} --help')")  # one line, as every error
             return code
         raise
     return result if isinstance(result, int) else 0

@@ -182,10 +182,16 @@ def error(message: str) -> None:
     """One error line on stderr (red in a terminal unless NO_COLOR)."""
     import os
 
-    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
-        sys.stderr.write(f"\x1b[31mError:\x1b[0m {message}\n")
+    from cmirev.errors import one_line
+
+    stream = sys.stderr
+    if stream is None:  # standard error closed: nowhere to say it
+        return
+    message = one_line(message)  # quoted user text can carry newlines and escapes
+    if stream.isatty() and not os.environ.get("NO_COLOR"):
+        stream.write(f"\x1b[31mError:\x1b[0m {message}\n")
     else:
-        sys.stderr.write(f"Error: {message}\n")
+        stream.write(f"Error: {message}\n")
 
 
 def print_json(data: Any) -> None:
