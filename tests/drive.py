@@ -41,7 +41,6 @@ class Answerer:
         self.child = child
         self.feedback = 0
         self.sent = 0
-        self.order_letters = "abcdefgh"
 
     def step(self) -> bool:
         """Handle the next prompt or feedback; False at the end of output."""
@@ -53,9 +52,11 @@ class Answerer:
             return True
         reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3", 7: "", 8: ""}[which]
         if which == 3:
+            # The question, with its options, came before the prompt (styles stripped).
+            shown = __import__("re").sub(r"\x1b\[[0-9;]*m", "", self.child.before or "")
             self.child.expect(r"›")
-            count = len(set(__import__("re").findall(r"\n\s*([a-h])\) ", self.child.before or "")))
-            reply = self.order_letters[: max(count, 3)]
+            count = len(set(__import__("re").findall(r"\n[\s│|]*([a-j])\) ", shown)))
+            reply = "abcdefghij"[: max(count, 3)]
         self.child.sendline(reply)
         self.sent += 1
         return True

@@ -396,3 +396,41 @@ def test_usage_errors_and_closed_streams_are_one_line(isolated: Path) -> None:
         text=True,
     )
     assert closed.returncode in (0, 1) and "Traceback" not in closed.stderr
+
+
+def test_a_terminal_that_is_not_utf8_gets_ascii_and_bad_bytes_are_a_bad_answer(
+    isolated: Path,
+) -> None:
+    """An ASCII or Latin-1 output encoding prints stand-ins for cmirev's glyphs; bytes that do
+    not decode in an answer are an answer that is not understood, not a crash (F9)."""
+    import os
+    import subprocess
+
+    for encoding in ("ascii", "latin-1"):
+        env = {**os.environ, "PYTHONIOENCODING": encoding}
+        run = subprocess.run(
+            [
+                _cmirev(),
+                "quiz",
+                "public-services-leadership",
+                "-n",
+                "2",
+                "--practice",
+                "--seed",
+                "3",
+            ],
+            input=b"\xff\xfe\na\n",
+            capture_output=True,
+            env=env,
+        )
+        assert run.returncode == 0, run.stderr
+        assert b"Question 1 of 2 - " in run.stdout or b"Question 1 of 2 \xb7 " in run.stdout
+        stats = subprocess.run([_cmirev(), "stats"], capture_output=True, env=env)
+        assert stats.returncode == 0 and b"Traceback" not in stats.stderr
+
+
+def test_names_with_accented_letters_are_masked_whole() -> None:
+    from cmirev.questions.text import BLANK, distinctive, mask_stems
+
+    masked = mask_stems("Elisabeth Kübler-Ross drew the stages", distinctive("Kübler-Ross curve"))
+    assert masked == f"Elisabeth {BLANK} drew the stages"

@@ -957,6 +957,35 @@ def _report_orphans(catalog: Catalog) -> None:
         out.text(f"{len(orphans)} item(s) with history not in the content; their history is kept.")
 
 
+_ASCII = {
+    "·": "-", "›": ">", "…": "...", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+    "✓": "v", "✗": "x", "█": "#", "▓": "#", "▒": "+", "░": ".", "•": "*", "×": "x", "£": "GBP ",
+    "±": "+/-", "→": "->", "≥": ">=", "≤": "<=", "é": "e", "ü": "u",
+}  # fmt: skip
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: the nearest ASCII for cmirev's own glyphs, '?' otherwise."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_ASCII.get(ch, "?") for ch in bad), error.end
+
+
+def _degrade_gracefully() -> None:
+    """A terminal that is not UTF-8 gets ASCII stand-ins instead of an UnicodeEncodeError, and
+    bytes that do not decode in an answer become an answer that is not understood."""
+    import codecs
+
+    codecs.register_error("cmirev-ascii", _ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="cmirev-ascii")
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
+
+
 def main() -> int:
     """The console entry point."""
     import os
@@ -966,6 +995,7 @@ def main() -> int:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    _degrade_gracefully()
     try:
         result = app(standalone_mode=False)
     except typer.Exit as exc:  # pragma: no cover - defensive: standalone_mode returns the code

@@ -105,7 +105,8 @@ def mask_stems(text: str, targets: set[str]) -> str:
         named = stem(fold(base)) in targets or any(p in targets for p in parts)
         return BLANK + word[len(base) :] if named else word
 
-    return re.sub(r"[A-Za-z0-9][A-Za-z0-9\-]*(?:['’]s)?", swap, text)
+    # Whole words, accented letters included ('Kübler-Ross' is one word, not 'K' + 'bler-Ross').
+    return re.sub(r"[^\W_](?:[^\W_]|-)*(?:['’]s)?", swap, text)
 
 
 def distinctive(term: str) -> set[str]:
