@@ -136,15 +136,9 @@ def extend_plan(
         recall = {g: study.recall(c, at) for g, c in cards.items()}
         quota = daily_quota(study, deadline, items, cards, reviewed_today)
         planned_new = sum(1 for g in plan.new if g in set(items))
-        for gid in _new_order(study, unit, items, cards, recall):
-            if planned_new >= quota:
-                break
-            key = group.get(gid, gid)
-            if key in busy:
-                continue
-            busy.add(key)
-            plan.new.append(gid)
-            planned_new += 1
+        plan.new += _claim(
+            _new_order(study, unit, items, cards, recall), quota - planned_new, busy, group
+        )
         today = study.today()
         hour = study.settings.day_start_hour
         weight = weights(study, unit)
@@ -162,15 +156,25 @@ def extend_plan(
             ):
                 continue
             ahead.append((weight[gid] * (target - recall[gid]), gid))
-        for _, gid in sorted(ahead, reverse=True):
-            if room <= 0:
-                break
-            key = group.get(gid, gid)
-            if key in busy:
-                continue
+        claimed = _claim([gid for _, gid in sorted(ahead, reverse=True)], room, busy, group)
+        plan.ahead += claimed
+        room -= len(claimed)
+
+
+def _claim(
+    candidates: Sequence[str], limit: int, busy: set[str], group: dict[str, str]
+) -> list[str]:
+    """Up to ``limit`` of the candidates, in order, one per idea not already planned or
+    reviewed today (``busy`` holds those ideas, and gains the ones claimed)."""
+    claimed: list[str] = []
+    for gid in candidates:
+        if len(claimed) >= limit:
+            break
+        key = group.get(gid, gid)
+        if key not in busy:
             busy.add(key)
-            plan.ahead.append(gid)
-            room -= 1
+            claimed.append(gid)
+    return claimed
 
 
 def _in_review(study: Study, gid: str) -> bool:

@@ -26,6 +26,26 @@ from cmirev.errors import CmirevError
 from cmirev.models import Catalog, Criterion, Fact, Item, KeyTerm, Misconception, Mistake, Unit
 
 WORDS = (2500, 3000)
+# What a criterion's wording demands: (its sign, the evidence to gather, the checklist line).
+DEMANDS = (
+    (
+        DEMAND_EXAMPLE,
+        "A specific example from your own team or service: what happened, what you did, "
+        "what followed.",
+        "A first-person example from your own workplace.",
+    ),
+    (
+        DEMAND_PLAN,
+        "Your development needs, with evidence (feedback, appraisal, a 360), and dated actions.",
+        "An action plan: specific, evidence-based, with dates.",
+    ),
+    (
+        DEMAND_EVALUATE,
+        "Evidence of what worked and what did not: figures, feedback, outcomes.",
+        "Evaluation, not description: where it helps, where it fails, the evidence.",
+    ),
+    (DEMAND_TWO, "", "At least two models, each with a strength and a limit in your setting."),
+)
 FRAME_SHARE = 0.10  # each of the introduction and the conclusion
 
 
@@ -111,35 +131,12 @@ def outline(unit: Unit, catalog: Catalog, words: int | None = None) -> dict[str,
             if _outcomes(item) & outcomes and not item.id.endswith("-verb")
         ]
         verb = _verb(criterion.text, verbs)
-        evidence = []
-        if DEMAND_EXAMPLE.search(criterion.text):
-            evidence.append(
-                "A specific example from your own team or service: what happened, what you did, what followed."
-            )
-        if DEMAND_PLAN.search(criterion.text):
-            evidence.append(
-                "Your development needs, with evidence (feedback, appraisal, a 360), and dated actions."
-            )
-        if DEMAND_EVALUATE.search(criterion.text):
-            evidence.append(
-                "Evidence of what worked and what did not: figures, feedback, outcomes."
-            )
-        evidence.append(
+        demands = [(p, e, c) for p, e, c in DEMANDS if p.search(criterion.text)]
+        evidence = [e for _, e, _ in demands if e] + [
             "Documents you can cite or append: plans, minutes, survey results, policies."
-        )
+        ]
         checklist = [f"A heading that names {criterion.id} and its topic."]
-        if DEMAND_TWO.search(criterion.text):
-            checklist.append(
-                "At least two models, each with a strength and a limit in your setting."
-            )
-        if DEMAND_EVALUATE.search(criterion.text):
-            checklist.append(
-                "Evaluation, not description: where it helps, where it fails, the evidence."
-            )
-        if DEMAND_EXAMPLE.search(criterion.text):
-            checklist.append("A first-person example from your own workplace.")
-        if DEMAND_PLAN.search(criterion.text):
-            checklist.append("An action plan: specific, evidence-based, with dates.")
+        checklist += [c for _, _, c in demands]
         checklist.append("Every model cited (Author, Year) and listed under References.")
         sections.append(
             {
