@@ -434,3 +434,22 @@ def test_names_with_accented_letters_are_masked_whole() -> None:
 
     masked = mask_stems("Elisabeth Kübler-Ross drew the stages", distinctive("Kübler-Ross curve"))
     assert masked == f"Elisabeth {BLANK} drew the stages"
+
+
+def test_a_review_row_with_an_unreadable_state_is_named_not_a_traceback(
+    runner: CliRunner, isolated: Path
+) -> None:
+    import sqlite3
+
+    isolated.mkdir(parents=True, exist_ok=True)
+    path = isolated / "reviews.sqlite3"
+    _store_with_reviews(path, 20)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE reviews SET after = '{\"state\": 2}' WHERE id = 3")
+    db.commit()
+    db.close()
+    result = runner.invoke(app, ["evaluate"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "review 3 has an unreadable card state" in result.stderr
+    assert runner.invoke(app, ["doctor", "--recover"]).exit_code == 0
+    assert runner.invoke(app, ["evaluate"]).exit_code == 0

@@ -550,6 +550,14 @@ class Store:
             args,
         )
         for row in rows:
+            try:
+                before = CardState.from_json(row[1], row[7]) if row[7] else None
+                after = CardState.from_json(row[1], row[8])
+            except (ValueError, KeyError, TypeError):
+                raise StoreError(
+                    f"the review store {self.path} is damaged (review {row[0]} has an unreadable "
+                    "card state): 'cmirev doctor --recover' rebuilds the cards from the ratings"
+                ) from None
             yield Review(
                 id=row[0],
                 item=row[1],
@@ -558,8 +566,8 @@ class Store:
                 correct=bool(row[4]),
                 reviewed_at=datetime.fromisoformat(row[5]),
                 duration_ms=row[6],
-                before=CardState.from_json(row[1], row[7]) if row[7] else None,
-                after=CardState.from_json(row[1], row[8]),
+                before=before,
+                after=after,
                 session=row[9],
                 overruled=bool(row[10]),
                 asked=row[11],
