@@ -453,3 +453,20 @@ def test_a_review_row_with_an_unreadable_state_is_named_not_a_traceback(
     assert "review 3 has an unreadable card state" in result.stderr
     assert runner.invoke(app, ["doctor", "--recover"]).exit_code == 0
     assert runner.invoke(app, ["evaluate"]).exit_code == 0
+
+
+def test_aliases_cannot_expand_a_small_file_into_a_huge_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A 100 KB title aliased by 2,000 outcomes (200 MB once expanded) is refused (F13)."""
+    title = "x" * 100_000
+    outcomes = "\n".join(f"  - {{id: LO{n}, text: *t}}" for n in range(2000))
+    path = tmp_path / "quad.yaml"
+    path.write_text(
+        f"id: quad\ntitle: &t {title}\nqualification: q\nsynopsis: s\noverview: o\n"
+        f"learning_outcomes:\n{outcomes}\n"
+    )
+    assert path.stat().st_size < 200_000
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "of text once its aliases are expanded: refused" in result.stderr

@@ -38,6 +38,9 @@ MAX_NODES = 500_000
 
 
 MAX_UNIT_BYTES = 5_000_000  # the shipped units are 30-120 KB; a unit file is never this big
+# An alias repeats its anchor's text: a small file can expand to a huge one (a 150 KB file to
+# 200 MB, the reliability review found). Text once expanded is capped at this many characters.
+MAX_EXPANDED = 20_000_000
 
 
 def unit_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -130,12 +133,25 @@ def _check_tree(name: str, root: yaml.Node) -> list[Problem]:
 
     problems: list[Problem] = []
     seen = 0
+    text = 0  # characters of text once aliases are expanded
     stack: list[tuple[yaml.Node, frozenset[int]]] = [(root, frozenset())]
     while stack:
         node, ancestors = stack.pop()
         seen += 1
         if seen > MAX_NODES:
             return [Problem(name, None, "", f"more than {MAX_NODES:,} YAML nodes: refused")]
+        if isinstance(node, yaml.ScalarNode):
+            text += len(node.value)
+            if text > MAX_EXPANDED:
+                return [
+                    Problem(
+                        name,
+                        None,
+                        "",
+                        f"more than {MAX_EXPANDED // 1_000_000} MB of text once its aliases are "
+                        "expanded: refused",
+                    )
+                ]
         if id(node) in ancestors:
             line = node.start_mark.line + 1
             return [Problem(name, line, "", "recursive YAML alias: refused")]
