@@ -470,3 +470,35 @@ def test_aliases_cannot_expand_a_small_file_into_a_huge_one(
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "of text once its aliases are expanded: refused" in result.stderr
+
+
+def test_settings_changed_at_once_all_land(isolated: Path) -> None:
+    """Six 'cmirev config' runs at the same moment: every change is in the file (F20)."""
+    import subprocess
+
+    from cmirev.config import load_settings
+
+    changes = {
+        "new_per_day": "17",
+        "max_reviews_per_day": "170",
+        "day_start_hour": "5",
+        "slow_seconds": "41",
+        "desired_retention": "0.85",
+        "learning_steps": "2 12",
+    }
+    runs = [
+        subprocess.Popen([_cmirev(), "config", key, value], stdout=subprocess.DEVNULL)
+        for key, value in changes.items()
+    ]
+    assert all(run.wait(60) == 0 for run in runs)
+    settings = load_settings(isolated)
+    assert (settings.new_per_day, settings.max_reviews_per_day, settings.day_start_hour) == (
+        17,
+        170,
+        5,
+    )
+    assert (settings.slow_seconds, settings.desired_retention, settings.learning_steps) == (
+        41,
+        0.85,
+        (2, 12),
+    )

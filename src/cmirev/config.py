@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -135,26 +137,48 @@ def _load_config(home: Path) -> Settings:
 
 
 def save_setting(home: Path, key: str, raw: str) -> Settings:
-    """Set one value (checked) and write the file atomically; the new settings."""
+    """Set one value (checked) and write the file atomically; the new settings. The file is
+    read and rewritten under a lock, so two changes at once both land."""
     key = normalise_key(key)
     value = _check(key, raw)
-    settings = replace(_load_config(home), **{key: value})
-    lines = ["# cmirev settings: change with 'cmirev config KEY VALUE'"]
-    for name in DESCRIPTIONS:
-        current = getattr(settings, name)
-        if name == "learning_steps":
-            lines.append(f"{name} = [{', '.join(str(s) for s in current)}]")
-        else:
-            lines.append(f"{name} = {current}")
     path = config_path(home)
     try:
         home.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        with _locked(home / f"{CONFIG_NAME}.lock"):
+            settings = replace(_load_config(home), **{key: value})
+            lines = ["# cmirev settings: change with 'cmirev config KEY VALUE'"]
+            for name in DESCRIPTIONS:
+                current = getattr(settings, name)
+                if name == "learning_steps":
+                    lines.append(f"{name} = [{', '.join(str(s) for s in current)}]")
+                else:
+                    lines.append(f"{name} = {current}")
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
+                tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                raise
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
     return load_settings(home)
+
+
+@contextmanager
+def _locked(lock: Path) -> Iterator[None]:
+    """An exclusive lock on ``lock`` for the duration (a no-op where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: writes are rare and atomic anyway
+        yield
+        return
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def show_settings(settings: Settings) -> list[tuple[str, str, str]]:
