@@ -7,7 +7,6 @@ Expected failures are :class:`~cmirev.errors.CmirevError`; they are caught in on
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -43,7 +42,14 @@ class _Group(TyperGroup):
         except CmirevError as exc:
             render.error(str(exc))
             raise typer.Exit(exc.exit_code) from None
-        except sqlite3.DatabaseError as exc:
+        except KeyboardInterrupt:
+            sys.stderr.write("\nInterrupted.\n")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            import sqlite3  # only here: importing it costs start-up time on every command
+
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
             # A read that failed on damage inside the store (its header was fine when opened).
             from cmirev.errors import one_line
 
@@ -53,9 +59,6 @@ class _Group(TyperGroup):
                 "what can be read into a new store"
             )
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("\nInterrupted.\n")
-            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
