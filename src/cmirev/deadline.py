@@ -125,7 +125,7 @@ def extend_plan(
     allowance = (
         study.settings.max_reviews_per_day - reviews_done if review_limit is None else review_limit
     )
-    room = max(0, allowance - sum(1 for g in plan.due if _in_review(study, g)))
+    room = max(0, allowance - (len(plan.due) - len(plan.steps)))  # steps are never limited
     for deadline in deadlines:
         unit = _unit(study, deadline.unit)
         if unit is None:
@@ -175,11 +175,6 @@ def _claim(
             busy.add(key)
             claimed.append(gid)
     return claimed
-
-
-def _in_review(study: Study, gid: str) -> bool:
-    card = study.card(gid)
-    return card is not None and card.state == scheduler.REVIEW_STATE
 
 
 def daily_quota(

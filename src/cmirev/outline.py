@@ -23,7 +23,7 @@ from cmirev.assess import (
     unit_models,
 )
 from cmirev.errors import CmirevError
-from cmirev.models import Catalog, Criterion, Fact, Item, KeyTerm, Misconception, Mistake, Unit
+from cmirev.models import Catalog, Criterion, Fact, KeyTerm, Misconception, Mistake, Unit
 
 WORDS = (2500, 3000)
 # What a criterion's wording demands: (its sign, the evidence to gather, the checklist line).
@@ -47,10 +47,6 @@ DEMANDS = (
     (DEMAND_TWO, "", "At least two models, each with a strength and a limit in your setting."),
 )
 FRAME_SHARE = 0.10  # each of the introduction and the conclusion
-
-
-def _outcomes(item: Item) -> set[str]:
-    return set(item.outcomes)
 
 
 def _verbs(catalog: Catalog) -> list[tuple[re.Pattern[str], KeyTerm]]:
@@ -124,11 +120,11 @@ def outline(unit: Unit, catalog: Catalog, words: int | None = None) -> dict[str,
     models = {m.gid: m for m in unit_models(unit, catalog)}
     sections = []
     for criterion in unit.assessment_criteria:
-        outcomes = _outcomes(criterion)
+        outcomes = set(criterion.outcomes)
         linked = [
             item
             for item in [*unit.key_terms, *unit.concepts]
-            if _outcomes(item) & outcomes and not item.id.endswith("-verb")
+            if outcomes.intersection(item.outcomes) and not item.id.endswith("-verb")
         ]
         verb = _verb(criterion.text, verbs)
         demands = [(p, e, c) for p, e, c in DEMANDS if p.search(criterion.text)]
@@ -161,17 +157,18 @@ def outline(unit: Unit, catalog: Catalog, words: int | None = None) -> dict[str,
                 "facts": [
                     {"statement": f.statement, "attribution": f.attribution}
                     for f in unit.facts
-                    if isinstance(f, Fact) and _outcomes(f) & outcomes
+                    if isinstance(f, Fact) and outcomes.intersection(f.outcomes)
                 ],
                 "avoid": [
                     {"item": f"{unit.id}/{m.id}", "text": m.text, "instead": m.good_practice}
                     for m in unit.mistakes
-                    if isinstance(m, Mistake) and (_outcomes(m) & outcomes or not m.outcomes)
+                    if isinstance(m, Mistake)
+                    and (outcomes.intersection(m.outcomes) or not m.outcomes)
                 ]
                 + [
                     {"item": f"{unit.id}/{m.id}", "text": m.claim, "instead": m.correction}
                     for m in unit.misconceptions
-                    if isinstance(m, Misconception) and _outcomes(m) & outcomes
+                    if isinstance(m, Misconception) and outcomes.intersection(m.outcomes)
                 ],
                 "checklist": checklist,
             }

@@ -13,11 +13,9 @@ import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
-from random import Random
 from typing import Any
 
 from cmirev import scheduler
-from cmirev.cards import CardState
 from cmirev.errors import CmirevError, one_line
 from cmirev.scheduler import Settings
 
@@ -120,16 +118,14 @@ def recover_store(path: Path, settings: Settings | None = None) -> dict[str, Any
         by_item[row[0]].append(row)
     with Store(path) as store:
         for item, rows in by_item.items():
-            card: CardState | None = None
-            for _, fmt, rating, correct, when, duration, session, overruled, asked in sorted(
-                rows, key=lambda r: r[4]
-            ):
-                after = scheduler.review(settings, item, card, rating, when, Random(0))
+            rows.sort(key=lambda r: r[4])
+            cards = scheduler.replay(settings, item, [(r[2], r[4]) for r in rows])
+            for row, (before, after) in zip(rows, cards, strict=True):
+                _, fmt, rating, correct, when, duration, session, overruled, asked = row
                 store.record(
-                    item, fmt, rating, correct, when, card, after, duration, session,
+                    item, fmt, rating, correct, when, before, after, duration, session,
                     bool(overruled), asked,
                 )  # fmt: skip
-                card = after
         with store.transaction() as write:
             write.executemany(
                 "INSERT OR REPLACE INTO deadlines (unit, day, minutes, set_at) VALUES (?, ?, ?, ?)",

@@ -9,7 +9,7 @@ before.
 from __future__ import annotations
 
 import random as _random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
@@ -159,6 +159,19 @@ def review(
         fails=fails,
         leech=(before.leech if before else False) or fails >= LEECH_FAILS,
     )
+
+
+def replay(
+    settings: Settings, item: str, answers: Iterable[tuple[int, datetime]], tz: tzinfo = UTC
+) -> Iterator[tuple[CardState | None, CardState]]:
+    """(card before, card after) for each (rating, time) of an item's answers, in time order:
+    a card rebuilt from its log (fuzz drawn from a fixed seed, so the same log gives the
+    same cards)."""
+    card: CardState | None = None
+    for rating, when in sorted(answers, key=lambda a: a[1]):
+        after = review(settings, item, card, rating, when, _random.Random(0), tz)
+        yield card, after
+        card = after
 
 
 def retrievability(settings: Settings, card: CardState, now: datetime, tz: tzinfo = UTC) -> float:

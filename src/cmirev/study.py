@@ -233,16 +233,14 @@ class Study:
                 (r for m in members for r in self.store.reviews(m)),
                 key=lambda r: (r.reviewed_at, r.id),
             )
-            card: CardState | None = None
-            states = []
-            for row in rows:
-                before = card
-                card = scheduler.review(
-                    settings, key, before, row.rating, row.reviewed_at, Random(0), self.tz
-                )
-                states.append((row.id, before, card))
-            if card is not None:
-                self.store.merge(key, members, states, card)
+            cards = scheduler.replay(
+                settings, key, [(r.rating, r.reviewed_at) for r in rows], self.tz
+            )
+            states = [
+                (row.id, before, after) for row, (before, after) in zip(rows, cards, strict=True)
+            ]
+            if states:
+                self.store.merge(key, members, states, states[-1][2])
                 merged += 1
         return merged
 
@@ -253,50 +251,24 @@ class Study:
         row written in one transaction (so concurrent answers to one item never build on a
         stale card)."""
         q = answer.question
-        now = self.now()
-        key = self.key(q.item)
-        slow = self.slow_threshold(q.format)
-        # Due when the calibrated recall reaches the desired retention.
-        target = self.calibration.retention(self.settings.desired_retention)
-        schedule = replace(self.settings, desired_retention=target)
-
-        def update(before: CardState | None) -> tuple[int, CardState]:
-            rating = scheduler.rating_for(
-                q.format,
-                answer.mark.correct,
-                answer.mark.rating if q.self_graded else 0,
-                in_review=before is not None and before.state == scheduler.REVIEW_STATE,
-                seconds=answer.seconds,
-                slow_seconds=slow,
-            )
-            return rating, scheduler.review(schedule, key, before, rating, now, self.rng, self.tz)
-
+        # The answer as it is saved, or kept for later when the store cannot take it. Due
+        # when the calibrated recall reaches the desired retention.
+        entry = {
+            "key": self.key(q.item),
+            "asked": q.item,
+            "format": q.format,
+            "correct": answer.mark.correct,
+            "grade": answer.mark.rating if q.self_graded else 0,
+            "seconds": answer.seconds,
+            "at": self.now().isoformat(),
+            "overruled": overruled,
+            "session": self.session_id,
+            "slow": self.slow_threshold(q.format),
+            "retention": self.calibration.retention(self.settings.desired_retention),
+        }
         try:
-            review_id, before, after = self.store.answer(
-                key,
-                update,
-                q.format,
-                answer.mark.correct,
-                now,
-                duration_ms=round(answer.seconds * 1000),
-                session=self.session_id,
-                overruled=overruled,
-                asked=q.item,
-            )
+            review_id, before, after = self._save(entry)
         except StoreError as exc:
-            entry = {
-                "key": key,
-                "asked": q.item,
-                "format": q.format,
-                "correct": answer.mark.correct,
-                "grade": answer.mark.rating if q.self_graded else 0,
-                "seconds": answer.seconds,
-                "at": now.isoformat(),
-                "overruled": overruled,
-                "session": self.session_id,
-                "slow": slow,
-                "retention": target,
-            }
             raise StoreError(f"{exc}. {self._keep(entry)}") from None
         self.new_leech = after.leech and not (before is not None and before.leech)
         self._recorded += 1
@@ -308,6 +280,36 @@ class Study:
     def pending_path(self) -> Path:
         """Where answers wait when the store cannot be written (beside the store)."""
         return self.store.path.with_name(PENDING_NAME)
+
+    def _save(self, entry: dict[str, Any]) -> tuple[int, CardState | None, CardState]:
+        """Save one answer (as ``record`` describes it): the rating and the new card are worked
+        out from the card read inside the write transaction."""
+        at = datetime.fromisoformat(entry["at"])
+        schedule = replace(self.settings, desired_retention=float(entry["retention"]))
+
+        def update(before: CardState | None) -> tuple[int, CardState]:
+            rating = scheduler.rating_for(
+                entry["format"],
+                bool(entry["correct"]),
+                int(entry["grade"]),
+                in_review=before is not None and before.state == scheduler.REVIEW_STATE,
+                seconds=float(entry["seconds"]),
+                slow_seconds=float(entry["slow"]),
+            )
+            after = scheduler.review(schedule, entry["key"], before, rating, at, self.rng, self.tz)
+            return rating, after
+
+        return self.store.answer(
+            entry["key"],
+            update,
+            entry["format"],
+            bool(entry["correct"]),
+            at,
+            duration_ms=round(float(entry["seconds"]) * 1000),
+            session=entry.get("session"),
+            overruled=bool(entry.get("overruled")),
+            asked=entry.get("asked"),
+        )
 
     def _keep(self, entry: dict[str, Any]) -> str:
         """Append an unsaved answer to the pending file; what to tell the learner."""
@@ -335,45 +337,17 @@ class Study:
         for number, line in enumerate(lines):
             try:
                 entry = json.loads(line)
-                at = datetime.fromisoformat(entry["at"])
-                schedule = replace(self.settings, desired_retention=float(entry["retention"]))
+                datetime.fromisoformat(entry["at"])
             except (ValueError, KeyError, TypeError):
                 continue  # a torn last line: nothing to save
-
-            def update(
-                before: CardState | None,
-                e: dict[str, Any] = entry,
-                when: datetime = at,
-                plan: Settings = schedule,
-            ) -> tuple[int, CardState]:
-                rating = scheduler.rating_for(
-                    e["format"],
-                    bool(e["correct"]),
-                    int(e["grade"]),
-                    in_review=before is not None and before.state == scheduler.REVIEW_STATE,
-                    seconds=float(e["seconds"]),
-                    slow_seconds=float(e["slow"]),
-                )
-                return rating, scheduler.review(
-                    plan, e["key"], before, rating, when, self.rng, self.tz
-                )
-
             try:
-                self.store.answer(
-                    entry["key"],
-                    update,
-                    entry["format"],
-                    bool(entry["correct"]),
-                    at,
-                    duration_ms=round(float(entry["seconds"]) * 1000),
-                    session=entry.get("session"),
-                    overruled=bool(entry.get("overruled")),
-                    asked=entry.get("asked"),
-                )
+                self._save(entry)
             except StoreError:
                 with contextlib.suppress(OSError):
                     path.write_text("\n".join(lines[number:]) + "\n", encoding="utf-8")
                 return saved
+            except (ValueError, KeyError, TypeError):
+                continue  # a line that is not an answer: nothing to save
             saved += 1
         with contextlib.suppress(OSError):
             path.unlink()
