@@ -119,7 +119,7 @@ def extend_plan(
     if not deadlines:
         return
     plan.interleave = True
-    group = study.generator.group
+    group = study.group
     busy = {group.get(i, i) for i in reviewed_today} | {group.get(i, i) for i in plan.items}
     reviews_done = sum(1 for was_new in reviewed_today.values() if not was_new)
     allowance = (
@@ -186,7 +186,7 @@ def daily_quota(
 ) -> int:
     """New items to introduce today so that all are introduced in time: the items unseen at
     the start of today, over the introduction days left, less those introduced today."""
-    group = study.generator.group
+    group = study.group
     keys_today_new = {k for k, was_new in reviewed_today.items() if was_new}
     unseen = {group.get(g, g) for g in items if g not in cards}
     new_today = {group.get(g, g) for g in items} & keys_today_new

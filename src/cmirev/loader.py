@@ -285,7 +285,10 @@ def _cache_key(files: list[Path]) -> str:
     import hashlib
 
     here = Path(__file__).parent
+    # The catalog caches which formats each item can be asked in (derive): the question
+    # code decides that too.
     code = [here / "models.py", here / "loader.py", here / "checks.py"]
+    code += sorted((here / "questions").glob("*.py"))
     digest = hashlib.blake2b(f"{__version__} {sys.version_info[:2]}".encode(), digest_size=20)
     for path in [*code, *files]:
         digest.update(str(path).encode() + b"\0")
@@ -339,8 +342,33 @@ def load_catalog(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) 
     if problems:
         raise ContentError(problems)
     if key is not None:
+        catalog = derive(catalog)
         _write_cache(cache_file, key, catalog)
     return catalog
+
+
+def derive(catalog: Catalog) -> Catalog:
+    """The catalog with what follows from its content alone worked out once, to be cached
+    with it: the formats each item can be asked in, and the same_as groups. Without them every
+    command would index the whole catalog's wording to find which items can be drilled
+    (seconds at 100,000 items; bench/scale.py)."""
+    from dataclasses import replace
+
+    from cmirev.questions import Generator
+
+    generator = Generator(catalog)
+    formats = {
+        f"{unit.id}/{item.id}": tuple(generator.formats_for(unit, section, item))
+        for unit in catalog.units
+        for section, item in unit.items()
+    }
+    return replace(
+        catalog,
+        formats=formats,
+        groups=catalog.group_of(),
+        idf=(generator.sim.idf, generator.sim.count),
+        vocabulary=generator.vocabulary,
+    )
 
 
 def _read_cache(cache_file: Path, key: str) -> Catalog | None:
@@ -350,7 +378,17 @@ def _read_cache(cache_file: Path, key: str) -> Catalog | None:
         with cache_file.open("rb") as fh:
             if fh.readline().rstrip(b"\n") != key.encode():
                 return None
-            catalog = _CatalogUnpickler(fh).load()
+            # Unpickling makes an object per field of every item, all long-lived: the cyclic GC
+            # would scan them again and again (1.6x slower at 100,000 items), and later
+            # collections need not scan them at all (freeze).
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                catalog = _CatalogUnpickler(fh).load()
+            finally:
+                if was_enabled:
+                    gc.enable()
+            gc.freeze()
     except Exception:  # noqa: BLE001 - any unreadable or refused cache is just a miss
         return None
     return catalog if isinstance(catalog, Catalog) else None

@@ -303,6 +303,15 @@ class Catalog:
 
     units: tuple[Unit, ...]
     paths: dict[str, str] = field(default_factory=dict)
+    # Derived from the content alone, so worked out once when the catalog is built for the
+    # cache (loader.derive) rather than by every command: the formats each item can be asked
+    # in (empty: never drilled), and each item's same_as group (its first member).
+    formats: dict[str, tuple[str, ...]] | None = None
+    groups: dict[str, str] | None = None
+    # For the question generator: word weights over the items (similarity.idf_of) and the
+    # words a typed answer could be mistaken for (generator._vocabulary).
+    idf: tuple[dict[str, float], int] | None = None
+    vocabulary: frozenset[str] | None = None
 
     def get(self, unit_id: str) -> Unit | None:
         """The unit with this id, or None."""
@@ -310,6 +319,12 @@ class Catalog:
             if unit.id == unit_id:
                 return unit
         return None
+
+    def group_of(self) -> dict[str, str]:
+        """Global id -> the first member of its same_as group (only for items in one)."""
+        if self.groups is not None:
+            return self.groups
+        return {gid: min(members) for gid, members in self.siblings().items() if len(members) > 1}
 
     def siblings(self) -> dict[str, frozenset[str]]:
         """Global id -> every global id stating the same idea (itself included).

@@ -9,7 +9,7 @@ before.
 from __future__ import annotations
 
 import random as _random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
@@ -271,6 +271,7 @@ def plan_drill(
     new_limit: int | None = None,
     review_limit: int | None = None,
     tz: tzinfo = UTC,
+    seen: Collection[str] | None = None,
 ) -> Plan:
     """Choose today's drill among ``items`` (global ids in catalog order).
 
@@ -278,7 +279,8 @@ def plan_drill(
     in a learning or relearning step comes when its step is due (minutes, not days), and the
     daily review limit never holds it back. ``reviewed_today`` maps items already reviewed today
     to whether they were new then. ``new_limit`` and ``review_limit`` override what is left of
-    today's allowances.
+    today's allowances. ``cards`` may hold only the cards due before the study day ends and
+    leeches when ``seen`` names every item that has a card.
     """
     plan = Plan()
     new_done = sum(1 for was_new in reviewed_today.values() if was_new)
@@ -324,7 +326,7 @@ def plan_drill(
         if stepping:
             plan.steps.append(item)
         reviews += not stepping
-    unseen = [i for i in items if i not in cards]
+    unseen = [i for i in items if i not in (cards if seen is None else seen)]
     queues = list(_by_unit(unseen).values())
     taken = [0] * len(queues)
     while len(plan.new) < new_left and any(queues):

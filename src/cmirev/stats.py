@@ -153,7 +153,12 @@ def _mean(values: list[float]) -> float:
 
 def readiness(study: Study, unit: Unit, recall: dict[str, float]) -> dict[str, Any]:
     """Mean predicted recall of the unit, each outcome and each criterion (unseen counts 0)."""
-    items = [(gid, e.item) for gid, e in study.entries.items() if e.unit.id == unit.id]
+    items = [(gid, study.entries[gid].item) for gid in study.items([unit])]
+    by_outcome: dict[str, set[str]] = {}  # outcome -> items (not criteria) linked to it
+    for gid, item in items:
+        if not isinstance(item, Criterion):
+            for lo_id in item.outcomes:
+                by_outcome.setdefault(lo_id, set()).add(gid)
 
     def score(gids: list[str]) -> float:
         return _mean([recall.get(g, 0.0) for g in gids])
@@ -166,12 +171,8 @@ def readiness(study: Study, unit: Unit, recall: dict[str, float]) -> dict[str, A
         )
     criteria = []
     for ac in unit.assessment_criteria:
-        linked = [
-            g
-            for g, item in items
-            if item is ac
-            or (not isinstance(item, Criterion) and set(item.outcomes) & set(ac.outcomes))
-        ]
+        served = set().union(*(by_outcome.get(lo_id, set()) for lo_id in ac.outcomes))
+        linked = [g for g, item in items if item is ac or g in served]
         criteria.append(
             {
                 "id": ac.id,

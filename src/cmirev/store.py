@@ -355,6 +355,25 @@ class Store:
                 found[row[0]] = _card(row)
         return found
 
+    def card_times(self) -> dict[str, tuple[int, bool]]:
+        """Every card's due time (microseconds since the epoch, UTC) and whether it is a leech:
+        what counting due items needs, without building a full state per card."""
+        return {
+            row[0]: (row[1], bool(row[2]))
+            for row in self.db.execute("SELECT item, due, leech FROM cards")
+        }
+
+    def cards_due(self, before: datetime) -> dict[str, CardState]:
+        """Cards falling due before ``before``, and leeches: the only cards a drill plan reads
+        in full (the others only count as seen)."""
+        sql = (
+            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
+            "FROM cards WHERE due < ? UNION "
+            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
+            "FROM cards WHERE leech = 1"
+        )
+        return {row[0]: _card(row) for row in self.db.execute(sql, (_ts(before),))}
+
     def reviews(self, item: str | None = None, since: datetime | None = None) -> Iterator[Review]:
         """Review log rows in order, for one item and/or since a moment."""
         where: list[str] = ["1"]

@@ -8,6 +8,7 @@ reports what is due. Time comes from an injected clock and randomness from an in
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import os
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cached_property
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -39,7 +41,7 @@ from cmirev.models import (
 from cmirev.questions import FORMATS, Generator, Question
 from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
-from cmirev.store import Store, StoreError
+from cmirev.store import Store, StoreError, _dt, _ts
 
 LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
 CALIBRATION_WINDOW = 3000  # the latest reviews the calibration is fitted on
@@ -144,8 +146,7 @@ class Study:
         self.tz = tz or local_tz()
         self.clock = clock
         self.rng = rng or Random()
-        self.generator = Generator(catalog)
-        self.siblings = catalog.siblings()
+        self.group = catalog.group_of()  # same_as twins -> their shared card's item
         self.merge_twins()
         self.saved_pending = self.save_pending() if self.pending_path.exists() else 0
         self.session_id = uuid.uuid4().hex[:12]
@@ -154,12 +155,27 @@ class Study:
         self._calibrated_at = 0
         self._recorded = 0  # answers recorded since the calibration was read
         self.entries: dict[str, Entry] = {}
+        self.by_unit: dict[str, list[str]] = {}
+        formats = catalog.formats
         for unit in catalog.units:
+            ids = self.by_unit[unit.id] = []
             for section in DRILL_ORDER:
                 for item in unit.section(section):
-                    if self.generator.formats_for(unit, section, item):
-                        gid = f"{unit.id}/{item.id}"
+                    gid = f"{unit.id}/{item.id}"
+                    drilled = (
+                        formats[gid]
+                        if formats is not None
+                        else self.generator.formats_for(unit, section, item)
+                    )
+                    if drilled:
                         self.entries[gid] = Entry(gid, unit, section, item)
+                        ids.append(gid)
+
+    @cached_property
+    def generator(self) -> Generator:
+        """The question generator, built when a question is first asked (it indexes the whole
+        catalog's words; ``due`` and ``stats`` never need it)."""
+        return Generator(self.catalog)
 
     # -- days
 
@@ -207,7 +223,7 @@ class Study:
 
     def key(self, gid: str) -> str:
         """The card an item's memory lives on: one per same_as group (its first member)."""
-        return self.generator.group.get(gid, gid)
+        return self.group.get(gid, gid)
 
     def card(self, gid: str) -> CardState | None:
         """The item's card (shared with its same_as twins)."""
@@ -224,10 +240,14 @@ class Study:
         Returns how many groups were merged."""
         merged = 0
         settings = replace(self.settings, fuzz=False)
-        for members in {frozenset(m) for m in self.siblings.values() if len(m) > 1}:
+        twins: dict[str, set[str]] = {}
+        for gid, key in self.group.items():
+            twins.setdefault(key, {key}).add(gid)
+        held = self.store.cards([m for members in twins.values() for m in members])
+        for members in twins.values():
             key = min(members)
-            own = self.store.cards(members)
-            if not own or set(own) == {key}:
+            own = {m for m in members if m in held}
+            if not own or own == {key}:
                 continue
             rows = sorted(
                 (r for m in members for r in self.store.reviews(m)),
@@ -421,8 +441,8 @@ class Study:
     # -- drilling
 
     def items(self, units: Sequence[Unit]) -> list[str]:
-        wanted = {u.id for u in units}
-        return [gid for gid, e in self.entries.items() if e.unit.id in wanted]
+        """The drillable items of these units, in catalog order."""
+        return [gid for unit in units for gid in self.by_unit.get(unit.id, ())]
 
     def focus(
         self,
@@ -474,16 +494,21 @@ class Study:
             items = [gid for gid in items if gid in keep]
         start, end = self.window()
         reviewed_today = self.store.items_reviewed(start, end)
+        # Only cards due today (and leeches) are read in full; the rest only count as seen.
+        held = self.store.card_times()
+        due = self.store.cards_due(end)
+        keys = {gid: self.key(gid) for gid in items}
         plan = scheduler.plan_drill(
             self.settings,
             items,
-            self.cards(items),
-            self.generator.group,
+            {gid: due[key] for gid, key in keys.items() if key in due},
+            self.group,
             self.now(),
             reviewed_today,
             new_limit,
             review_limit,
             self.tz,
+            seen={gid for gid, key in keys.items() if key in held},
         )
         if new_limit is None:
             from cmirev.deadline import extend_plan
@@ -536,23 +561,35 @@ class Study:
         total_forecast = [0] * days
         next_due: datetime | None = None
         counted: set[str] = set()  # one idea, one count: twins in later units share a card
+        held = self.store.card_times()  # key -> (due, leech), read once for every unit
+        now_ts = _ts(now)
+        # The moments the next study days start, to count due times per day without a date
+        # conversion per card.
+        starts = [_ts(self.window(today + timedelta(days=d))[0]) for d in range(1, days + 1)]
         for unit in units:
             items = self.items([unit])
-            seen = self.cards(items)
-            cards = {g: c for g, c in seen.items() if self.key(g) not in counted}
-            counted |= {self.key(g) for g in cards}
-            live = list({c.item: c for c in cards.values() if not c.leech}.values())
-            later = [c.due for c in live if c.due > now]
-            if later and (next_due is None or min(later) < next_due):
-                next_due = min(later)
-            fc = scheduler.forecast(live, self.tz, self.settings.day_start_hour, today, days)
+            keys = {self.key(g) for g in items}
+            seen = sum(1 for g in items if self.key(g) in held)
+            mine = {k for k in keys if k in held} - counted
+            counted |= mine
+            live = [held[k][0] for k in mine if not held[k][1]]
+            later = [ts for ts in live if ts > now_ts]
+            if later:
+                soonest = _dt(min(later))
+                if soonest is not None and (next_due is None or soonest < next_due):
+                    next_due = soonest
+            fc = [0] * days
+            for ts in live:
+                offset = bisect.bisect_right(starts, ts)
+                if offset < days:
+                    fc[offset] += 1
             total_forecast = [a + b for a, b in zip(total_forecast, fc, strict=True)]
             rows.append(
                 {
                     "unit": unit.id,
-                    "due_now": sum(1 for c in live if c.due <= now),
-                    "new_available": len(items) - len(seen),
-                    "leeches": len({c.item for c in cards.values() if c.leech}),
+                    "due_now": sum(1 for ts in live if ts <= now_ts),
+                    "new_available": len(items) - seen,
+                    "leeches": sum(1 for k in mine if held[k][1]),
                     "forecast": fc,
                 }
             )

@@ -86,19 +86,9 @@ def _known_names(gen: Generator, ask: Ask, text: str) -> list[str]:
     item = ask.item
     if isinstance(item, Fact) and item.figure:
         found.append(item.figure)
-    for other in gen.asks.values():
-        o = other.item
-        names: list[str] = []
-        if isinstance(o, Concept | KeyTerm):
-            names += [o.term, *o.aliases]
-        if isinstance(o, KeyTerm):
-            names += list(o.steps)
-        for name in names:
-            low = fold(name)
-            if low in GENERIC or len(low) < 3 or name in found:
-                continue
-            if _found(name, text):
-                found.append(name)
+    for name in _names_in(gen, text):
+        if name not in found:
+            found.append(name)
     for match in re.finditer(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b", text):
         word = match.group()
         low = fold(word)
@@ -106,6 +96,48 @@ def _known_names(gen: Generator, ask: Ask, text: str) -> list[str]:
         if match.start() > 0 and known and word not in found:
             found.append(word)
     return found
+
+
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _names_in(gen: Generator, text: str) -> list[str]:
+    """The catalog's names (terms, aliases, steps) that the text uses as whole words, in
+    catalog order. Only names whose first word is one of the text's words are tried, so a
+    text is checked against a handful of names, not every name in the catalog."""
+    index, always = _name_index(gen)
+    tokens = set(_FIRST_WORD.findall(text.lower()))
+    candidates = [entry for token in tokens for entry in index.get(token, ())]
+    candidates += always
+    return [name for _, name in sorted(set(candidates)) if _found(name, text)]
+
+
+def _name_index(gen: Generator) -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str]]]:
+    """Every name worth blanking, keyed by its first word (lower case); names that do not start
+    with a plain word are tried on every text. Built once per generator."""
+    if gen.name_index is None:
+        index: dict[str, list[tuple[int, str]]] = {}
+        always: list[tuple[int, str]] = []
+        order = 0
+        for other in gen.asks.values():
+            o = other.item
+            names: list[str] = []
+            if isinstance(o, Concept | KeyTerm):
+                names += [o.term, *o.aliases]
+            if isinstance(o, KeyTerm):
+                names += list(o.steps)
+            for name in names:
+                low = fold(name)
+                if low in GENERIC or len(low) < 3:
+                    continue
+                order += 1
+                first = _FIRST_WORD.match(name.lower())
+                if first is None or not name.isascii():
+                    always.append((order, name))
+                else:
+                    index.setdefault(first.group(), []).append((order, name))
+        gen.name_index = (index, always)
+    return gen.name_index
 
 
 def _accepted(gen: Generator, phrase: str) -> tuple[str, ...]:

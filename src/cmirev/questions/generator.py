@@ -35,7 +35,7 @@ from cmirev.models import (
     Unit,
 )
 from cmirev.questions.core import OPTIONS, Option, Question
-from cmirev.questions.similarity import catalog_similarity, family
+from cmirev.questions.similarity import FAMILY, catalog_similarity, family
 from cmirev.questions.text import stems, words
 
 # Two items at least this alike never stand side by side as answer and distractor.
@@ -70,27 +70,30 @@ class Generator:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        siblings = catalog.siblings()
-        self.group = {gid: min(members) for gid, members in siblings.items()}
+        self.group = catalog.group_of()  # same_as twins -> the group's first member
         self.asks: dict[str, Ask] = {}
         self.families: dict[str, list[str]] = {}
         for unit in catalog.units:
             for section, item in unit.items():
-                ask = Ask(unit, section, item)
-                self.asks[ask.gid] = ask
-                self.families.setdefault(family(item), []).append(ask.gid)
-        self.sim = catalog_similarity(catalog)
+                gid = f"{unit.id}/{item.id}"
+                self.asks[gid] = Ask(unit, section, item)
+                self.families.setdefault(FAMILY.get(item.kind, item.kind), []).append(gid)
+        self.sim = catalog_similarity(catalog, self.asks)
         # Pairs an author excluded (either way, and for every member of a same_as group).
         self.excluded = {
             frozenset((self.group.get(gid, gid), self.group.get(other, other)))
             for gid, ask in self.asks.items()
             for other in ask.item.exclude
         }
-        self.vocabulary = _vocabulary(catalog)
+        self.vocabulary = catalog.vocabulary or _vocabulary(catalog)
         self._formats: dict[str, list[str]] = {}
         self.near_words: dict[str, tuple[str, ...]] = {}  # cloze: catalog words near an answer
         self.accepted: dict[str, tuple[str, ...]] = {}  # cloze: the forms of an answer
         self._neighbours: dict[tuple[str, tuple[str, ...] | None], list[str]] = {}
+        # cloze: the catalog's names by first word (cloze._name_index), built when first needed
+        self.name_index: tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str]]] | None = (
+            None
+        )
 
     # -- which formats suit an item
 
@@ -98,7 +101,11 @@ class Generator:
         """The formats this item may be asked in (a format may still find no fair question)."""
         key = f"{unit.id}/{item.id}"
         if key not in self._formats:
-            self._formats[key] = self._find_formats(unit, section, item)
+            known = self.catalog.formats
+            if known is not None and key in known:
+                self._formats[key] = list(known[key])
+            else:
+                self._formats[key] = self._find_formats(unit, section, item)
         return list(self._formats[key])
 
     def _find_formats(self, unit: Unit, section: str, item: Item) -> list[str]:
@@ -195,7 +202,7 @@ class Generator:
             return True
         if frozenset((self.group.get(a, a), self.group.get(b, b))) in self.excluded:
             return True
-        if a not in self.sim.vectors or b not in self.sim.vectors:
+        if a not in self.sim.vectors or b not in self.sim.vectors:  # known items only
             return False
         return self.sim.between(a, b) >= TOO_CLOSE
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from cmirev.models import Catalog, Concept, Fact, Item, KeyTerm, Misconception, Mistake
 from cmirev.questions.text import content_words, stem
@@ -51,18 +52,38 @@ def _terms(text: str) -> Counter[str]:
     return Counter(stem(w) for w in content_words(text))
 
 
-class Similarity:
-    """TF-IDF vectors for a set of documents, and cosines between them or new texts."""
+class _Vectors(dict[str, Vector]):
+    """Document vectors, each worked out when first asked for (a drill compares a few items,
+    not all 100,000 of a large catalog)."""
 
-    def __init__(self, docs: Mapping[str, str]) -> None:
-        counts = {key: _terms(text) for key, text in docs.items()}
-        df: Counter[str] = Counter()
-        for c in counts.values():
-            df.update(c.keys())
-        n = max(1, len(counts))
-        self.idf = {t: math.log((1 + n) / (1 + d)) + 1 for t, d in df.items()}
-        self.default_idf = math.log(1 + n) + 1
-        self.vectors = {key: self._weigh(c) for key, c in counts.items()}
+    def __init__(self, owner: Similarity, docs: Mapping[str, str]) -> None:
+        super().__init__()
+        self.owner = owner
+        self.docs = docs
+
+    def __missing__(self, key: str) -> Vector:
+        vec = self.owner.vector(self.docs[key])
+        self[key] = vec
+        return vec
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.docs
+
+
+class Similarity:
+    """TF-IDF vectors for a set of documents, and cosines between them or new texts.
+
+    ``idf`` may be given (worked out earlier over the same documents, see :func:`idf_of`), so
+    that only the vectors compared are ever computed."""
+
+    def __init__(
+        self, docs: Mapping[str, str], idf: tuple[dict[str, float], int] | None = None
+    ) -> None:
+        weights, n = idf if idf is not None else idf_of(docs)
+        self.idf = weights
+        self.count = n  # documents the IDF was taken over
+        self.default_idf = math.log(1 + max(1, n)) + 1
+        self.vectors: dict[str, Vector] = _Vectors(self, docs)
 
     def _weigh(self, counts: Counter[str]) -> Vector:
         vec = {t: (1 + math.log(n)) * self.idf.get(t, self.default_idf) for t, n in counts.items()}
@@ -90,15 +111,50 @@ class Similarity:
         return sorted(scored, key=lambda sc: (-sc[0], sc[1]))
 
 
-def catalog_similarity(catalog: Catalog) -> Similarity:
-    """A similarity index over every item of every unit, keyed by global id."""
-    return Similarity(
-        {
-            f"{unit.id}/{item.id}": item_text(item)
-            for unit in catalog.units
-            for _, item in unit.items()
-        }
-    )
+def idf_of(docs: Mapping[str, str]) -> tuple[dict[str, float], int]:
+    """Each word's inverse document frequency over these documents, and their number."""
+    df: Counter[str] = Counter()
+    for text in docs.values():
+        df.update(_terms(text).keys())
+    n = max(1, len(docs))
+    return {t: math.log((1 + n) / (1 + d)) + 1 for t, d in df.items()}, len(docs)
+
+
+def catalog_docs(catalog: Catalog) -> dict[str, str]:
+    """Every item's text, keyed by global id."""
+    return {
+        f"{unit.id}/{item.id}": item_text(item)
+        for unit in catalog.units
+        for _, item in unit.items()
+    }
+
+
+class _Docs(Mapping[str, str]):
+    """Items' texts by global id, each made when first read."""
+
+    def __init__(self, items: Mapping[str, Any]) -> None:
+        self.items_by_id = items  # global id -> anything with an ``item``
+
+    def __getitem__(self, key: str) -> str:
+        return item_text(self.items_by_id[key].item)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.items_by_id
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items_by_id)
+
+    def __len__(self) -> int:
+        return len(self.items_by_id)
+
+
+def catalog_similarity(catalog: Catalog, asks: Mapping[str, Any] | None = None) -> Similarity:
+    """A similarity index over every item of every unit, keyed by global id. With the IDF
+    cached with the catalog (loader.derive) and ``asks`` (global id -> an object with the
+    ``item``), no item's text is read until it is compared."""
+    if catalog.idf is not None and asks is not None:
+        return Similarity(_Docs(asks), catalog.idf)
+    return Similarity(catalog_docs(catalog), catalog.idf)
 
 
 def near_duplicates(catalog: Catalog, threshold: float = DUPLICATE) -> list[tuple[float, str, str]]:
