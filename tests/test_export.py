@@ -349,7 +349,12 @@ def test_markdown_shows_readiness_after_answers(runner: CliRunner, studied: dict
     }
     assert percent["ac1"] < percent["sl"]  # the item answered wrongly is the weaker
     assert note("- **Change management**") == "not studied yet"
-    assert re.search(r"\*\*Readiness:\*\* \d+% mean predicted recall now \(3 of \d+ items", out)
+    mean = re.search(r"\*\*Readiness:\*\* (\d+)% mean predicted recall now \(3 of \d+ items", out)
+    assert mean, out[:800]
+    _, stats, _ = run(runner, "stats", "--json", "--unit", PSL, env=studied)
+    assert int(mean.group(1)) == round(json.loads(stats)["units"][0]["readiness"] * 100)
+    before = out.split("## Before you start\n")[1].split("\n## ")[0]
+    assert before.count("\n- ") >= 1 and "*(" not in before  # never drilled: no readiness
     assert "No review history yet" not in out
 
 

@@ -57,7 +57,8 @@ class Row:
 
     ``front`` is what the item asks or names, ``back`` what to recall about it (empty for an
     item that is its own point, a tip say). ``readiness`` is the predicted chance of recalling
-    it now, None when it has never been reviewed or is never drilled.
+    it now, None when it has never been reviewed or is never drilled; ``drilled`` says whether
+    the drill asks about it (known only when the learner has history).
     """
 
     unit: Unit
@@ -71,6 +72,7 @@ class Row:
     source: str
     shared_with: tuple[str, ...]
     readiness: float | None
+    drilled: bool
 
 
 def resolve_format(name: str) -> str:
@@ -159,8 +161,11 @@ def source_text(unit: Unit, item: Item) -> str:
     return "\n".join(parts)
 
 
-def rows(catalog: Catalog, units: Sequence[Unit], recall: dict[str, float] | None) -> list[Row]:
-    """Every item of these units, section by section in sheet order, with its readiness."""
+def rows(
+    catalog: Catalog, units: Sequence[Unit], recall: dict[str, float | None] | None
+) -> list[Row]:
+    """Every item of these units, section by section in sheet order, with its readiness
+    (``recall``: see :func:`readiness`)."""
     from cmirev.content import entries
 
     found = []
@@ -180,19 +185,22 @@ def rows(catalog: Catalog, units: Sequence[Unit], recall: dict[str, float] | Non
                 source=source_text(entry.unit, entry.item),
                 shared_with=entry.shared_with,
                 readiness=None if recall is None else recall.get(entry.global_id),
+                drilled=recall is not None and entry.global_id in recall,
             )
         )
     return found
 
 
-def readiness(study: Study, units: Sequence[Unit]) -> dict[str, float] | None:
-    """Predicted recall now of every reviewed item of these units, calibrated to the learner;
-    None when the learner has no review history at all."""
+def readiness(study: Study, units: Sequence[Unit]) -> dict[str, float | None] | None:
+    """Every item of these units the drill asks about, with its predicted recall now
+    (calibrated to the learner; None for one never reviewed); None when the learner has no
+    review history at all."""
     if not study.store.count_reviews():
         return None
     now = study.now()
-    cards = study.cards(study.items(list(units)))
-    return {gid: study.recall(card, now) for gid, card in cards.items()}
+    gids = study.items(list(units))
+    cards = study.cards(gids)
+    return {gid: study.recall(cards[gid], now) if gid in cards else None for gid in gids}
 
 
 # --- the text formats --------------------------------------------------------------------------
@@ -212,12 +220,10 @@ def _pct(value: float) -> str:
 def _ready_note(row: Row, history: bool) -> str:
     """' (recall now: 83%)' for a reviewed item, ' (not studied yet)' for an unseen one that
     the drill will ask, nothing without history or for an item never drilled."""
-    if not history:
+    if not history or not row.drilled:
         return ""
     if row.readiness is not None:
         return f" *(recall now: {_pct(row.readiness)})*"
-    if row.section == "prerequisites":
-        return ""
     return " *(not studied yet)*"
 
 
@@ -262,7 +268,7 @@ def markdown(units: Sequence[Unit], found: Sequence[Row], history: bool) -> str:
         mine = [r for r in found if r.unit is unit]
         out += [f"# {_md(unit.title)}", "", f"{_md(unit.qualification)} · {unit.id}", ""]
         out += [_md(unit.synopsis), ""]
-        drilled = [r for r in mine if r.section != "prerequisites"]
+        drilled = [r for r in mine if r.drilled]
         if history and drilled:
             seen = [r.readiness for r in drilled if r.readiness is not None]
             mean = sum(seen) / len(drilled)
@@ -396,7 +402,7 @@ def export(
     target: Path | None,
     catalog: Catalog,
     units: Sequence[Unit],
-    recall: dict[str, float] | None,
+    recall: dict[str, float | None] | None,
 ) -> str:
     """Write the units in this format; returns a line saying what was written where."""
     if fmt == "anki":
