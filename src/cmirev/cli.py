@@ -964,9 +964,7 @@ def _report_orphans(catalog: Catalog) -> None:
 def export(
     fmt: Annotated[
         str,
-        typer.Argument(
-            metavar="FORMAT", help="anki, md, csv or json.", show_default=False
-        ),
+        typer.Argument(metavar="FORMAT", help="anki, md, csv or json.", show_default=False),
     ],
     target: Annotated[
         str,

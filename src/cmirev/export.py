@@ -246,16 +246,14 @@ def _md_item(row: Row, history: bool) -> list[str]:
         lines = [f"- **{_md(item.id)}**: {_md(item.text)}{note}"]
     elif isinstance(item, Concept | KeyTerm):
         lines = [f"- **{_md(item.term)}**: {_md(item.definition)}{note}"]
-        if isinstance(item, KeyTerm):
-            lines += [f"  {n}. {_md(step)}" for n, step in enumerate(item.steps, 1)]
-    elif isinstance(item, Fact):
-        lines = [f"- {_md(item.statement)}{note}", f"  *{_md(item.attribution)}*"]
-    else:
+    else:  # a fact, a tip, a prerequisite: the text is the point
         lines = [f"- {_md(item.heading)}{note}"]
-    if row.source and not isinstance(item, Fact):
-        lines.append(f"  Source: {_md(row.source)}")
+    if row.source:
+        lines.append(f"  *Source: {'; '.join(_md(part) for part in row.source.splitlines())}*")
     # Two spaces end a Markdown line inside a list item without starting a paragraph.
-    return [line + "  " if n < len(lines) - 1 else line for n, line in enumerate(lines)]
+    lines = [line + "  " if n < len(lines) - 1 else line for n, line in enumerate(lines)]
+    steps = item.steps if isinstance(item, KeyTerm) else ()
+    return lines + [f"  {n}. {_md(step)}" for n, step in enumerate(steps, 1)]
 
 
 def markdown(units: Sequence[Unit], found: Sequence[Row], history: bool) -> str:
