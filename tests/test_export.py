@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -262,6 +263,21 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_debris(
     assert err == f"Error: cannot write {target}: No space left on device\n"
     assert target.read_bytes() == b"the previous export"
     assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["deck.apkg"]
+
+
+def test_a_read_only_file_is_not_replaced(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the learner made read-only is refused with one line, not renamed over."""
+    target = tmp_path / "sheet.md"
+    target.write_text("keep me\n", encoding="utf-8")
+    target.chmod(0o444)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root may write anything: answer as a user
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, m: False if Path(p) == target else real(p, m))
+    code, _, err = run(runner, "export", "md", str(target), PSL)
+    assert (code, err) == (1, f"Error: cannot write {target}: it is read-only\n")
+    assert target.read_text(encoding="utf-8") == "keep me\n"
 
 
 def test_an_existing_file_is_replaced_whole(runner: CliRunner, tmp_path: Path) -> None:

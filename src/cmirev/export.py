@@ -357,6 +357,8 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     import tempfile
 
     path = Path(os.path.realpath(path))  # through a symlink, to the file it names
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CmirevError(f"cannot write {path}: it is read-only")  # a rename would ignore that
     try:
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
