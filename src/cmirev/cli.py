@@ -960,6 +960,57 @@ def _report_orphans(catalog: Catalog) -> None:
         out.text(f"{len(orphans)} item(s) with history not in the content; their history is kept.")
 
 
+@app.command()
+def export(
+    fmt: Annotated[
+        str,
+        typer.Argument(metavar="FORMAT", help="anki, md, csv or json.", show_default=False),
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|-",
+            help="Where to write; - for standard output (not for anki). An existing file is "
+            "replaced only once the new one is complete.",
+            show_default=False,
+        ),
+    ],
+    units: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="UNIT", help="Unit ids, or 'all' (the default).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Export units for Anki (phone or desktop), print, a spreadsheet or a script.
+
+    anki: an .apkg with a deck per unit and a sub-deck per section; notes for terms (asked
+    both ways where fair), key-word clozes, and misconceptions, tagged by unit, outcome and
+    criterion; importing a later export updates the same notes. md: a printable revision sheet
+    per unit, with your readiness (predicted recall now) on each item once you have reviews.
+    csv: one row per item (unit, section, id, kind, front, back, outcomes, criteria, readiness).
+    json: every item with all its fields.
+
+    Examples: cmirev export anki cmi-level6.apkg; cmirev export md revision.md
+    public-services-leadership; cmirev export csv - | head
+    """
+    from cmirev import content, render
+    from cmirev import export as exporting
+    from cmirev.loader import load_catalog
+    from cmirev.paths import store_path
+
+    fmt = exporting.resolve_format(fmt)
+    path = exporting.check_target(fmt, target)
+    catalog = load_catalog()
+    chosen = content.resolve_units(catalog, None if units == ["all"] else units)
+    recall = None
+    if fmt != "anki" and store_path().exists():  # no store: no history, and none is created
+        recall = exporting.readiness(_open_study(catalog), chosen)
+    done = exporting.export(fmt, path, catalog, chosen, recall)
+    if path is not None:
+        render.make_out().text(done)
+
+
 _ASCII = {
     "·": "-", "›": ">", "…": "...", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
     "✓": "v", "✗": "x", "█": "#", "▓": "#", "▒": "+", "░": ".", "•": "*", "×": "x", "£": "GBP ",
