@@ -26,6 +26,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,17 @@ MIGRATIONS: dict[int, str] = {
 
 class StoreError(CmirevError):
     """The review store cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Added:
+    """What :meth:`Store.add_progress` added: the items whose cards need rebuilding, the
+    other machine's card states for reviews already here that it recorded differently (by
+    uid), and counts."""
+
+    touched: set[str]
+    copies: dict[str, tuple[CardState | None, CardState]]
+    counts: dict[str, int]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -852,16 +864,25 @@ class Store:
         cram: Iterable[dict[str, Any]],
         events: Iterable[tuple[datetime, str, str | None, str | None]],
         deadlines: Iterable[tuple[str, date | None, float | None, datetime]],
-    ) -> tuple[set[str], dict[str, int]]:
+    ) -> Added:
         """Add what the store lacks, inside the caller's transaction: reviews and cram answers
         by uid, events not already logged, assignment dates set or cleared later than here.
-        Returns the items with new reviews or leech resets (their cards need rebuilding) and
-        counts: new reviews, reviews already here, cram answers, resets, dates changed."""
+        Returns the items whose cards need rebuilding (new reviews, leech resets, or a review
+        here whose card states the other machine recorded differently, with those states)
+        and counts: new reviews, reviews already here, cram answers, resets, dates changed."""
         touched: set[str] = set()
+        copies: dict[str, tuple[CardState | None, CardState]] = {}
         counts = {"reviews": 0, "known": 0, "cram": 0, "resets": 0, "deadlines": 0}
         for r in reviews:
-            if db.execute("SELECT 1 FROM reviews WHERE uid = ?", (r["uid"],)).fetchone():
+            here = db.execute(
+                "SELECT item, before, after FROM reviews WHERE uid = ?", (r["uid"],)
+            ).fetchone()
+            if here is not None:
                 counts["known"] += 1
+                theirs = (r["before"].to_json() if r["before"] else None, r["after"].to_json())
+                if (here[1], here[2]) != theirs:
+                    touched.add(here[0])
+                    copies[r["uid"]] = (r["before"], r["after"])
                 continue
             db.execute(
                 "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, "
@@ -904,7 +925,7 @@ class Store:
                 counts["resets"] += 1
         for unit, day, minutes, set_at in deadlines:
             counts["deadlines"] += self._merge_deadline(db, unit, day, minutes, set_at)
-        return touched, counts
+        return Added(touched, copies, counts)
 
     @staticmethod
     def _merge_deadline(
@@ -963,6 +984,35 @@ class Store:
         return [
             r[0] for r in self.db.execute("SELECT item FROM cards WHERE leech = 1 ORDER BY item")
         ]
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store at ``target``, by SQLite's online backup: one snapshot,
+        taken while a drill in another terminal may go on answering. The copy is checked,
+        made one self-contained file (no journal beside it), and renamed into place, so a
+        half-written backup never has the backup's name. An existing file is never replaced."""
+        import os
+
+        if target.exists():
+            raise StoreError(f"{target} already exists: choose another name")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                self.db.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+                verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                copy.close()
+            if verdict != "ok":
+                raise StoreError(f"the copy of the review store failed its check ({verdict})")
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot back up the review store: {one_line(str(exc))}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
