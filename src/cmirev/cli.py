@@ -989,7 +989,7 @@ def progress_export(
     Example: cmirev progress export ~/OneDrive/cmirev/laptop.json
     """
     from cmirev import render, sync
-    from cmirev.paths import ensure_home, store_path
+    from cmirev.paths import ensure_home, shown, store_path
     from cmirev.store import Store
     from cmirev.study import env_clock
 
@@ -998,7 +998,7 @@ def progress_export(
         done = sync.export_progress(store, file, env_clock()())
     render.make_out().text(
         f"Exported {done['reviews']} review(s) of {done['items']} item(s), {done['cram']} cram "
-        f"answer(s) and {done['deadlines']} assignment date(s) to {file}."
+        f"answer(s) and {done['deadlines']} assignment date(s) to {shown(file)}."
     )
 
 
@@ -1133,8 +1133,8 @@ def remind(
 
     Example: cmirev remind --ics cmirev.ics --time 07:30 --minutes 15
     """
+    from cmirev import paths, render
     from cmirev import remind as calendar
-    from cmirev import render
     from cmirev.loader import load_catalog
 
     try:
@@ -1160,7 +1160,7 @@ def remind(
     except OSError as exc:
         raise CmirevError(f"cannot write {ics}: {exc.strerror or exc}") from None
     out = render.make_out()
-    out.text(calendar.summary(ics, slot, length, sorted(dates, key=lambda d: d.day)))
+    out.text(calendar.summary(paths.shown(ics), slot, length, sorted(dates, key=lambda d: d.day)))
     if slot.hour < study.settings.day_start_hour:
         out.text(
             f"Note: {slot:%H:%M} is before your study day starts "

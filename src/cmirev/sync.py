@@ -48,6 +48,7 @@ from cmirev import __version__, scheduler
 from cmirev.cards import CardState, Review
 from cmirev.checks import ITEM_ID, UNIT_ID
 from cmirev.errors import CmirevError, one_line
+from cmirev.paths import shown
 from cmirev.scheduler import Settings
 from cmirev.store import Store
 
@@ -185,7 +186,7 @@ def export_progress(store: Store, path: Path, now: datetime) -> dict[str, int]:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ProgressError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise ProgressError(f"cannot write {shown(path)}: {exc.strerror or exc}") from None
     return {
         "reviews": len(snapshot["reviews"]),
         "items": len({r["item"] for r in snapshot["reviews"]}),
@@ -202,20 +203,21 @@ def _not_the_store(store: Store, path: Path) -> None:
     except OSError:
         return
     if target in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
-        raise ProgressError(f"{path} is the review store itself: export to another file")
+        raise ProgressError(f"{shown(path)} is the review store itself: export to another file")
 
 
 # -- reading a file
 
 
-def read_progress(path: Path, now: datetime) -> Progress:
+def read_progress(file: Path, now: datetime) -> Progress:
     """Read and check a progress file whole; a ProgressError in one line when it is not one
     (nothing is imported from a file with any fault)."""
+    path = shown(file)
     try:
-        size = path.stat().st_size
+        size = file.stat().st_size
         if size > MAX_BYTES:
             raise ProgressError(f"{path} is {size // 2**20} MB: too large for a progress file")
-        text = path.read_bytes().decode("utf-8")
+        text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise ProgressError(f"{path} is not a cmirev progress file (not UTF-8 text)") from None
     except IsADirectoryError:
@@ -235,7 +237,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _parse(path: Path, text: str) -> Any:
+def _parse(path: str, text: str) -> Any:
     """The JSON document, its header checked: ours, and a version this cmirev reads."""
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
@@ -274,7 +276,7 @@ def _first_problem(exc: ValidationError) -> str:
     return one_line(f"{where or 'the file'}: {first['msg']}{more}")
 
 
-def _check_whole(path: Path, progress: Progress, now: datetime) -> None:
+def _check_whole(path: str, progress: Progress, now: datetime) -> None:
     """What no single record shows: one uid twice, a review or an event from the future."""
     latest = now.astimezone(UTC) + FUTURE_SLACK
     for name, rows in (("review", progress.reviews), ("cram answer", progress.cram)):
@@ -414,10 +416,11 @@ def import_summary(
     files: Sequence[Path], progress: Sequence[Progress], done: dict[str, int]
 ) -> str:
     """What an import did, in a sentence or two."""
-    source = str(files[0]) if len(files) == 1 else f"{len(files)} files"
+    source = shown(files[0]) if len(files) == 1 else f"{len(files)} files"
     if not any(done[key] for key in ("reviews", "cram", "resets", "deadlines")):
         total = sum(len(p.reviews) for p in progress)
-        return f"Nothing new in {source}: its {total} review(s) were all here already."
+        their = "its" if len(files) == 1 else "their"
+        return f"Nothing new in {source}: {their} {total} review(s) were all here already."
     text = (
         f"Imported {done['reviews']} new review(s) from {source} ({done['known']} already "
         f"here) and rebuilt the schedules of {done['items']} item(s)."
