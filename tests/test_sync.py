@@ -292,6 +292,11 @@ def _last_review(doc: dict[str, Any], **change: Any) -> dict[str, Any]:
     return doc
 
 
+def _last_card(doc: dict[str, Any], **change: Any) -> dict[str, Any]:
+    doc["reviews"][-1]["after"].update(change)
+    return doc
+
+
 HOSTILE: dict[str, Callable[[dict[str, Any], str], str | bytes]] = {
     "not JSON": lambda doc, text: "{oops",
     "empty": lambda doc, text: b"",
@@ -320,6 +325,13 @@ HOSTILE: dict[str, Callable[[dict[str, Any], str], str | bytes]] = {
     "binary": lambda doc, text: b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe",
     "a card state that is not one": lambda doc, text: json.dumps(
         _last_review(doc, after={"state": "review"})
+    ),
+    "a review card with no memory": lambda doc, text: json.dumps(
+        _last_card(doc, state=2, stability=None)
+    ),
+    "a difficulty FSRS cannot take": lambda doc, text: json.dumps(_last_card(doc, difficulty=0)),
+    "a due date at the end of time": lambda doc, text: json.dumps(
+        _last_card(doc, due="9999-12-31T23:59:59+00:00")
     ),
 }
 
@@ -387,6 +399,31 @@ def test_an_import_that_fails_half_way_leaves_the_store_as_it_was(
     result = on(b)("progress", "import", str(tmp_path / "a.json"))
     assert result.exit_code == 1
     assert result.stderr == "Error: cannot save to the review store: the disk is full\n"
+    assert everything(b) == before
+
+
+def test_a_history_fsrs_cannot_replay_is_one_error_line(
+    catalog: Catalog, tmp_path: Path, on: Callable[[Path], Cli], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should FSRS refuse a card state while a merged log is replayed, the import stops with
+    one line naming the item, and nothing of the file is kept."""
+    from cmirev import sync
+
+    a, b, _ = two_computers(catalog, tmp_path)
+    on(a)("progress", "export", str(tmp_path / "a.json"))
+    before = everything(b)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
+
+    monkeypatch.setattr(sync, "rebuild", refuse)
+    result = on(b)("progress", "import", str(tmp_path / "a.json"))
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"Error: the history of \S+ cannot be replayed \(0\.0 cannot be raised to a negative "
+        r"power\): nothing was imported\n",
+        result.stderr,
+    )
     assert everything(b) == before
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -42,6 +43,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    model_validator,
 )
 
 from cmirev import __version__, scheduler
@@ -74,7 +76,14 @@ def _text_only(value: Any) -> Any:
     return value
 
 
-When = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+def _in_range(moment: datetime) -> datetime:
+    """A moment the scheduler can add intervals to (as CMIREV_NOW allows: 1971 to 9000)."""
+    if not 1971 <= moment.year <= 9000:
+        raise ValueError("should be a date from 1971 to 9000")
+    return moment
+
+
+When = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_in_range)]
 Day = Annotated[date, BeforeValidator(_text_only)]
 Item = Annotated[StrictStr, Field(max_length=200, pattern=_ITEM)]
 
@@ -88,13 +97,20 @@ class CardIn(_Model):
 
     state: Annotated[StrictInt, Field(ge=1, le=3)]
     step: Annotated[StrictInt, Field(ge=0, le=1000)] | None
-    stability: Annotated[float, Field(gt=0, le=1e6)] | None
-    difficulty: Annotated[float, Field(ge=0, le=11)] | None
+    stability: Annotated[float, Field(ge=0.001, le=1e5)] | None  # FSRS's own bounds
+    difficulty: Annotated[float, Field(ge=1, le=10)] | None
     due: When
     last_review: When | None
     reps: Annotated[StrictInt, Field(ge=0, le=10**7)]
     fails: Annotated[StrictInt, Field(ge=0, le=10**7)]
     leech: StrictBool
+
+    @model_validator(mode="after")
+    def _scheduled(self) -> CardIn:
+        """An item in review or relearning has a memory FSRS can schedule."""
+        if self.state != 1 and (self.stability is None or self.difficulty is None):
+            raise ValueError("a card in review has a stability and a difficulty")
+        return self
 
     def card(self, item: str) -> CardState:
         return CardState(item=item, **self.model_dump())
@@ -325,7 +341,13 @@ def import_progress(
                 totals[key] += value
         for item in sorted(touched):
             log = list(store.reviews(item))
-            states, card = rebuild(settings, item, log, store.resets(item), tz, copies)
+            try:
+                states, card = rebuild(settings, item, log, store.resets(item), tz, copies)
+            except (ArithmeticError, AssertionError, ValueError) as exc:  # FSRS refused a state
+                why = one_line(str(exc)) or "FSRS refused its card state"
+                raise ProgressError(
+                    f"the history of {item} cannot be replayed ({why}): nothing was imported"
+                ) from None
             store.rewrite(db, states, card)
         totals["items"] = len(touched)
     return totals
