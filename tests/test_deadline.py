@@ -201,8 +201,10 @@ def test_a_store_from_the_last_release_upgrades_with_every_review(tmp_path: Path
     db.close()
 
     upgraded = Store(path)
-    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
-    assert upgraded.db.execute("SELECT * FROM reviews ORDER BY id").fetchall() == logged
+    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 7
+    columns = len(logged[0])  # later schemas add columns after these (8: the review's uid)
+    rows = upgraded.db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    assert [row[:columns] for row in rows] == logged
     assert upgraded.db.execute("SELECT * FROM cards ORDER BY item").fetchall() == stored
     assert len(logged) == 6 and len(list(upgraded.reviews())) == 6
     assert upgraded.deadlines() == {} and upgraded.count_cram() == 0

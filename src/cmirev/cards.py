@@ -75,6 +75,7 @@ class Review:
     session: str | None
     overruled: bool = False  # the learner overruled how a typed answer was marked
     asked: str | None = None  # the item asked, when it shares ``item``'s card (same_as)
+    uid: str = ""  # the same on every machine with a copy (``cmirev progress``)
 
 
 @dataclass(frozen=True)

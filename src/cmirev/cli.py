@@ -1011,6 +1011,214 @@ def export(
         render.make_out().text(done)
 
 
+# -- Beyond one terminal: progress between computers, where files live, backups, reminders
+
+progress_app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Carry your review history between computers: 'export' writes it to a file on one, "
+    "'import' merges that file into the other.\n\n"
+    "Example: cmirev progress export ~/OneDrive/cmirev/laptop.json",
+)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("export")
+def progress_export(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="The file to write (JSON).", show_default=False),
+    ],
+) -> None:
+    """Write your whole review history to FILE, to import on another computer.
+
+    Reviews, cram answers, leech resets and assignment dates. The file is written whole or not
+    at all, so a sync folder never carries half of one. Export at the end of a session.
+
+    Example: cmirev progress export ~/OneDrive/cmirev/laptop.json
+    """
+    from cmirev import render, sync
+    from cmirev.paths import ensure_home, shown, store_path
+    from cmirev.store import Store
+    from cmirev.study import env_clock
+
+    ensure_home()
+    with Store(store_path()) as store:
+        done = sync.export_progress(store, file, env_clock()())
+    render.make_out().text(
+        f"Exported {done['reviews']} review(s) of {done['items']} item(s), {done['cram']} cram "
+        f"answer(s) and {done['deadlines']} assignment date(s) to {shown(file)}."
+    )
+
+
+@progress_app.command("import")
+def progress_import(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="Files written by 'cmirev progress export'.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Merge review history exported on another computer into this one's.
+
+    A review already here is never added twice, so importing a file again changes nothing,
+    and your own file can be imported with the others. Every item with new answers has its
+    schedule rebuilt from its whole history in time order, as if every answer had been given
+    on one computer; for assignment dates the latest date set (or cleared) wins. Each file is
+    checked whole first, and the import is one transaction: a damaged or foreign file is
+    refused and your history stays as it was. Import at the start of a session.
+
+    Example: cmirev progress import ~/OneDrive/cmirev/desktop.json
+    """
+    from cmirev import render, sync
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    study.store.check_writable()
+    progress = [sync.read_progress(file, study.now()) for file in files]
+    done = sync.import_progress(study.store, progress, study.settings, study.tz)
+    study.merge_twins()
+    render.make_out().text(sync.import_summary(files, progress, done))
+
+
+@app.command()
+def where(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show where cmirev keeps your data and finds units, and whether each place exists yet.
+
+    The data folder holds the review store, settings and backups; CMIREV_HOME moves it, and
+    CMIREV_UNITS adds folders of your own units.
+
+    Example: cmirev where
+    """
+    from cmirev import paths, render
+
+    found = paths.locations()
+    if as_json:
+        render.print_json(
+            [
+                {"key": key, "what": what, "path": str(path), "exists": path.exists()}
+                for key, what, path in found
+            ]
+        )
+        return
+    rows = [
+        [what, paths.shown(path), "yes" if path.exists() else "not yet"] for _, what, path in found
+    ]
+    out = render.make_out()
+    out.table(["", "Where", "Exists"], rows)
+    if not paths.extra_units_dirs():
+        out.text("No folders of your own units: set CMIREV_UNITS to add one.")
+
+
+@app.command()
+def backup(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FILE",
+            help="Where to write the copy (default: backups/ in the data folder, dated).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Copy the review store to a new file: a consistent snapshot, safe while a drill runs in
+    another terminal (SQLite's backup API).
+
+    To restore one: close every cmirev, delete the store's -wal and -shm files if they are
+    there, and copy the backup over the store ('cmirev where' shows where it is).
+
+    Examples: cmirev backup; cmirev backup ~/Documents/cmirev-copy.sqlite3
+    """
+    from cmirev import paths, render
+    from cmirev.store import Store
+    from cmirev.study import env_clock, local_tz
+
+    live = paths.store_path()
+    if not live.exists():
+        raise CmirevError(f"no review store yet at {paths.shown(live)}: nothing to back up")
+    target = file or paths.backup_path(env_clock()().astimezone(local_tz()))
+    with Store(live) as store:
+        store.backup(target)
+        reviews = store.count_reviews()
+    size = target.stat().st_size / 1024
+    render.make_out().text(
+        f"Backed up {reviews} review(s) to {paths.shown(target)} ({size:,.0f} KB)."
+    )
+
+
+@app.command()
+def remind(
+    ics: Annotated[
+        Path,
+        typer.Option(
+            "--ics", metavar="FILE.ics", help="The calendar file to write.", dir_okay=False
+        ),
+    ],
+    at: Annotated[
+        str, typer.Option("--time", metavar="HH:MM", help="When the daily study slot starts.")
+    ] = "19:00",
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--minutes",
+            min=5,
+            max=240,
+            metavar="M",
+            help="How long the slot is (default: the minutes a day given with an assignment "
+            "date, else 15).",
+        ),
+    ] = None,
+) -> None:
+    """Write a calendar file for Outlook or Google Calendar: a daily study slot with a
+    reminder, and each assignment date set with 'cmirev deadline' (a week's reminder before).
+
+    The slot is in local time. Write the file again after changing a date: importing it
+    updates the events rather than adding copies.
+
+    Example: cmirev remind --ics cmirev.ics --time 07:30 --minutes 15
+    """
+    from cmirev import paths, render
+    from cmirev import remind as calendar
+    from cmirev.loader import load_catalog
+
+    try:
+        slot = calendar.parse_time(at)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    catalog = load_catalog()
+    study = _open_study(catalog)
+    today = study.now().astimezone(study.tz).date()
+    titles = {u.id: u.title for u in catalog.units}
+    dates = [
+        calendar.DueDate(d.unit, titles.get(d.unit, d.unit), d.day)
+        for d in study.store.deadlines().values()
+        if d.day >= today
+    ]
+    given = [d.minutes for d in study.store.deadlines().values() if d.minutes and d.day >= today]
+    length = minutes or (round(max(given)) if given else calendar.DEFAULT_MINUTES)
+    text = calendar.calendar(
+        slot, length, dates, today, study.now(), getattr(study.tz, "key", None)
+    )
+    try:
+        ics.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise CmirevError(f"cannot write {ics}: {exc.strerror or exc}") from None
+    out = render.make_out()
+    out.text(calendar.summary(paths.shown(ics), slot, length, sorted(dates, key=lambda d: d.day)))
+    if slot.hour < study.settings.day_start_hour:
+        out.text(
+            f"Note: {slot:%H:%M} is before your study day starts "
+            f"({study.settings.day_start_hour:02d}:00), so a drill then counts for the day before."
+        )
+
+
 _ASCII = {
     "·": "-", "›": ">", "…": "...", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
     "✓": "v", "✗": "x", "█": "#", "▓": "#", "▒": "+", "░": ".", "•": "*", "×": "x", "£": "GBP ",

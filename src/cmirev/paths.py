@@ -3,13 +3,15 @@
 - Built-in units ship inside the package (``cmirev/data/units`` in a wheel) or, in a source
   checkout, in the repository's ``data/units``.
 - ``CMIREV_UNITS`` lists extra unit folders (``os.pathsep``-separated) loaded beside them.
-- ``CMIREV_HOME`` overrides the data directory (review store, settings, cache); without it
-  the platform's user data and cache directories are used.
+- ``CMIREV_HOME`` overrides the data directory (review store, settings, backups, cache);
+  without it the platform's user data and cache directories are used.
+- ``cmirev where`` lists them all (:func:`locations`).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -82,3 +84,47 @@ def ensure_home() -> Path:
     if not os.access(home, os.W_OK):
         raise CmirevError(f"cannot use the data folder {home}: it is not writable")
     return home
+
+
+def backups_dir() -> Path:
+    """Where ``cmirev backup`` writes its copies of the store: ``backups`` in the data folder."""
+    return home_dir() / "backups"
+
+
+def locations() -> list[tuple[str, str, Path]]:
+    """(key, what it is, path) of every place cmirev reads or writes, for ``cmirev where``:
+    the data folder and what is in it, the cache, and the unit folders."""
+    from cmirev.config import config_path
+
+    home = home_dir()
+    found = [
+        ("data", "Data folder", home),
+        ("store", "Review store", store_path()),
+        ("config", "Settings", config_path(home)),
+        ("backups", "Backups", backups_dir()),
+        ("cache", "Cache", cache_dir()),
+        ("builtin_units", "Built-in units", builtin_units_dir()),
+    ]
+    found += [("user_units", "Your units (CMIREV_UNITS)", p) for p in extra_units_dirs()]
+    return found
+
+
+def shown(path: Path) -> str:
+    """A path as the learner would type it: the home folder as ``~``."""
+    try:
+        inside = path.relative_to(Path.home())
+    except (ValueError, RuntimeError):
+        return str(path)
+    return "~" if inside == Path() else "~" + os.sep + str(inside)
+
+
+def backup_path(moment: datetime) -> Path:
+    """A new backup's default path: ``backups/reviews-DATE-TIME.sqlite3`` (local time), with
+    ``-2``, ``-3``... when two are made in one second."""
+    stem = f"reviews-{moment:%Y-%m-%d-%H%M%S}"
+    path = backups_dir() / f"{stem}.sqlite3"
+    copy = 1
+    while path.exists():
+        copy += 1
+        path = backups_dir() / f"{stem}-{copy}.sqlite3"
+    return path

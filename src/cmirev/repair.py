@@ -3,11 +3,13 @@
 The review log is the record that matters: every card can be rebuilt from it by replaying
 each item's answers through the scheduler. Recovery reads the damaged file read-only, row by
 row where whole ranges fail, moves it aside (never deletes it), and writes a new store from
-the readable reviews, with assignment dates, leech resets and cram answers where readable.
+the readable reviews, with assignment dates, leech resets and cram answers where readable (a
+leech reset is replayed with the answers, so a leech put back in the drills stays back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections import defaultdict
@@ -116,16 +118,26 @@ def recover_store(path: Path, settings: Settings | None = None) -> dict[str, Any
     by_item: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in reviews:
         by_item[row[0]].append(row)
+    resets: dict[str, list[datetime]] = defaultdict(list)
+    for at, kind, item, _ in events:
+        with contextlib.suppress(TypeError, ValueError):
+            if kind == "leech-reset" and item:
+                resets[item].append(datetime.fromisoformat(at))
     with Store(path) as store:
         for item, rows in by_item.items():
             rows.sort(key=lambda r: r[4])
-            cards = scheduler.replay(settings, item, [(r[2], r[4]) for r in rows])
+            cards = scheduler.replay(
+                settings, item, [(r[2], r[4]) for r in rows], resets=resets.get(item, ())
+            )
             for row, (before, after) in zip(rows, cards, strict=True):
                 _, fmt, rating, correct, when, duration, session, overruled, asked = row
                 store.record(
                     item, fmt, rating, correct, when, before, after, duration, session,
                     bool(overruled), asked,
                 )  # fmt: skip
+            if any(moment >= rows[-1][4] for moment in resets.get(item, ())):
+                with store.transaction() as write:  # reset after the last answer
+                    store.rewrite(write, [], scheduler.cleared(after))
         with store.transaction() as write:
             write.executemany(
                 "INSERT OR REPLACE INTO deadlines (unit, day, minutes, set_at) VALUES (?, ?, ?, ?)",
@@ -134,9 +146,10 @@ def recover_store(path: Path, settings: Settings | None = None) -> dict[str, Any
             write.executemany(
                 "INSERT INTO events (at, kind, item, detail) VALUES (?, ?, ?, ?)", events
             )
-            write.executemany(
-                "INSERT INTO cram (item, asked, format, correct, reviewed_at, ts, duration_ms, "
-                "session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                cram,
-            )
+        for item, asked, fmt, correct, reviewed_at, _, duration, session in cram:
+            with contextlib.suppress(TypeError, ValueError):
+                store.record_cram(
+                    item, fmt, bool(correct), datetime.fromisoformat(reviewed_at), duration,
+                    session, asked or item,
+                )  # fmt: skip
     return {"reviews": len(reviews), "items": len(by_item), "lost": lost, "kept": str(kept)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random as _random
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
@@ -162,16 +162,33 @@ def review(
 
 
 def replay(
-    settings: Settings, item: str, answers: Iterable[tuple[int, datetime]], tz: tzinfo = UTC
+    settings: Settings,
+    item: str,
+    answers: Iterable[tuple[int, datetime]],
+    tz: tzinfo = UTC,
+    *,
+    start: CardState | None = None,
+    resets: Iterable[datetime] = (),
 ) -> Iterator[tuple[CardState | None, CardState]]:
     """(card before, card after) for each (rating, time) of an item's answers, in time order:
     a card rebuilt from its log (fuzz drawn from a fixed seed, so the same log gives the
-    same cards)."""
-    card: CardState | None = None
+    same cards). ``start`` is the card before the first answer (None: a new item); each
+    moment in ``resets`` (a leech reset) clears the lapse count and the leech flag of the
+    card the next answer after it meets."""
+    card = start
+    pending = sorted(resets)
     for rating, when in sorted(answers, key=lambda a: a[1]):
+        if card is not None and pending and pending[0] < when:
+            card = cleared(card)
+        pending = [moment for moment in pending if moment >= when]
         after = review(settings, item, card, rating, when, _random.Random(0), tz)
         yield card, after
         card = after
+
+
+def cleared(card: CardState) -> CardState:
+    """The card after a leech reset: no lapses counted, back in the drills."""
+    return replace(card, fails=0, leech=False)
 
 
 def retrievability(settings: Settings, card: CardState, now: datetime, tz: tzinfo = UTC) -> float:

@@ -12,14 +12,21 @@
   twins come to share a card).
 - Cram answers (``drill --cram``, before an assignment date) go to a log of their own and never
   change a card or count as reviews: the long-term schedule is what it would have been.
+- Every review and cram answer has a ``uid``, the same on every machine that holds a copy of
+  it, so that ``cmirev progress import`` can merge two machines' logs without doubling any
+  (:mod:`cmirev.sync`); an assignment date that was cleared is remembered as cleared, so that
+  the merge does not bring it back.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +45,7 @@ __all__ = [
 ]
 
 APPLICATION_ID = 0x636D6972  # "cmir"
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -130,6 +137,26 @@ CREATE TABLE calibration (
     fitted   TEXT NOT NULL       -- ISO-8601 UTC
 );
 """
+# 8: a review id that is the same on every machine (a digest of what the review is: see
+# ``review_uid``), for merging two machines' logs; the same for cram answers; and cleared
+# assignment dates, so that a merge keeps the latest of a date being set and being cleared.
+_SCHEMA_V8 = """
+ALTER TABLE reviews ADD COLUMN uid TEXT;
+UPDATE reviews SET uid = cmirev_uid('review', item, ts, rating, format, duration_ms, session, (
+    SELECT count(*) FROM reviews AS o WHERE o.item = reviews.item AND o.ts = reviews.ts
+    AND o.id < reviews.id
+));
+CREATE UNIQUE INDEX reviews_uid ON reviews(uid);
+ALTER TABLE cram ADD COLUMN uid TEXT;
+UPDATE cram SET uid = cmirev_uid('cram', item, ts, correct, format, duration_ms, session, (
+    SELECT count(*) FROM cram AS o WHERE o.item = cram.item AND o.ts = cram.ts AND o.id < cram.id
+));
+CREATE UNIQUE INDEX cram_uid ON cram(uid);
+CREATE TABLE deadlines_cleared (
+    unit    TEXT PRIMARY KEY,
+    at      TEXT NOT NULL      -- ISO-8601 UTC
+);
+"""
 MIGRATIONS: dict[int, str] = {
     1: _SCHEMA_V1,
     2: _SCHEMA_V2,
@@ -138,11 +165,23 @@ MIGRATIONS: dict[int, str] = {
     5: _SCHEMA_V5,
     6: _SCHEMA_V6,
     7: _SCHEMA_V7,
+    8: _SCHEMA_V8,
 }
 
 
 class StoreError(CmirevError):
     """The review store cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Added:
+    """What :meth:`Store.add_progress` added: the items whose cards need rebuilding, the
+    other machine's card states for reviews already here that it recorded differently (by
+    uid), and counts."""
+
+    touched: set[str]
+    copies: dict[str, tuple[CardState | None, CardState]]
+    counts: dict[str, int]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -158,6 +197,24 @@ def _dt(ts: int | None) -> datetime | None:
     return None if ts is None else _EPOCH + ts * _MICRO
 
 
+def review_uid(
+    kind: str,
+    item: str,
+    ts: int,
+    rating: int,
+    fmt: str,
+    duration_ms: int | None,
+    session: str | None,
+    nth: int = 0,
+) -> str:
+    """A review's id on every machine: a digest of what it is (its item, moment to the
+    microsecond, rating, format, answer time and session), so that two copies of one store
+    give their reviews the same ids. ``nth`` tells apart reviews of one item at one moment
+    (a fixed clock); ``kind`` keeps cram answers (``rating`` is then right or wrong) apart."""
+    text = json.dumps([kind, item, ts, rating, fmt, duration_ms, session, nth])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 class Store:
     """An open review store. Use as a context manager, or call :meth:`close`."""
 
@@ -171,6 +228,7 @@ class Store:
             raise StoreError(f"cannot open the review store {path}: {exc}") from None
         try:
             self.db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.db.create_function("cmirev_uid", 8, review_uid, deterministic=True)
             self._set_up(timeout)
         except sqlite3.Error as exc:
             self.db.close()
@@ -397,13 +455,14 @@ class Store:
         return int(self.db.execute(sql, args).fetchone()[0])
 
     def recent_durations(self, limit: int, fmt: str | None = None) -> list[int]:
-        """Answer times in milliseconds of the latest ``limit`` reviews (of one format)."""
+        """Answer times in milliseconds of the latest ``limit`` reviews (of one format), by
+        when they were made."""
         sql = "SELECT duration_ms FROM reviews WHERE duration_ms IS NOT NULL"
         args: list[Any] = []
         if fmt is not None:
             sql += " AND format = ? AND correct = 1"
             args.append(fmt)
-        rows = self.db.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit])
+        rows = self.db.execute(sql + " ORDER BY ts DESC, id DESC LIMIT ?", [*args, limit])
         return [int(r[0]) for r in rows]
 
     def items_reviewed(self, since: datetime, until: datetime) -> dict[str, bool]:
@@ -477,10 +536,11 @@ class Store:
         overruled: bool,
         asked: str | None,
     ) -> int:
+        uid = self._new_uid(db, "review", item, _ts(at), rating, fmt, duration_ms, session)
         cur = db.execute(
             "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
-            "before, after, session, overruled, asked) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "before, after, session, overruled, asked, uid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 item,
                 fmt,
@@ -494,10 +554,34 @@ class Store:
                 session,
                 int(overruled),
                 asked if asked != item else None,
+                uid,
             ),
         )
         self._put(db, after)
         return int(cur.lastrowid or 0)
+
+    @staticmethod
+    def _new_uid(
+        db: sqlite3.Connection,
+        kind: str,
+        item: str,
+        ts: int,
+        rating: int,
+        fmt: str,
+        duration_ms: int | None,
+        session: str | None,
+    ) -> str:
+        """The uid a new review (or cram answer) gets: as the schema-8 migration gives one,
+        counting the rows of the item at the same moment; never one already in the table."""
+        table = "reviews" if kind == "review" else "cram"
+        nth = db.execute(
+            f"SELECT count(*) FROM {table} WHERE item = ? AND ts = ?", (item, ts)
+        ).fetchone()[0]
+        while True:
+            uid = review_uid(kind, item, ts, rating, fmt, duration_ms, session, nth)
+            if db.execute(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)).fetchone() is None:
+                return uid
+            nth += 1
 
     def merge(
         self,
@@ -565,7 +649,7 @@ class Store:
     def _reviews_where(self, where: str, args: list[Any]) -> Iterator[Review]:
         rows = self.db.execute(
             "SELECT id, item, format, rating, correct, reviewed_at, duration_ms, before, after, "
-            f"session, overruled, asked FROM reviews WHERE {where} ORDER BY id",
+            f"session, overruled, asked, uid FROM reviews WHERE {where} ORDER BY id",
             args,
         )
         for row in rows:
@@ -590,6 +674,7 @@ class Store:
                 session=row[9],
                 overruled=bool(row[10]),
                 asked=row[11],
+                uid=row[12] or "",
             )
 
     def reset_leech(self, item: str, at: datetime | None = None) -> bool:
@@ -635,9 +720,10 @@ class Store:
             )
 
     def latest(self, limit: int) -> tuple[set[str], datetime | None]:
-        """The cards of the latest ``limit`` reviews, and when the earliest of them was."""
+        """The cards of the latest ``limit`` reviews (by when they were made: reviews imported
+        from another machine come in order), and when the earliest of them was."""
         rows = self.db.execute(
-            "SELECT item, ts FROM reviews ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT item, ts FROM reviews ORDER BY ts DESC, id DESC LIMIT ?", (limit,)
         ).fetchall()
         if not rows:
             return set(), None
@@ -669,11 +755,19 @@ class Store:
                 "set_at = excluded.set_at",
                 (unit, day.isoformat(), minutes, datetime.now(UTC).isoformat()),
             )
+            db.execute("DELETE FROM deadlines_cleared WHERE unit = ?", (unit,))
 
     def clear_deadline(self, unit: str) -> bool:
-        """Remove a unit's assignment date; whether it had one."""
+        """Remove a unit's assignment date (remembering when, so that a merge with another
+        machine's progress does not bring it back); whether it had one."""
         with self.transaction() as db:
-            return db.execute("DELETE FROM deadlines WHERE unit = ?", (unit,)).rowcount > 0
+            gone = db.execute("DELETE FROM deadlines WHERE unit = ?", (unit,)).rowcount > 0
+            if gone:
+                db.execute(
+                    "INSERT OR REPLACE INTO deadlines_cleared (unit, at) VALUES (?, ?)",
+                    (unit, datetime.now(UTC).isoformat()),
+                )
+            return gone
 
     def deadlines(self) -> dict[str, Deadline]:
         """Every unit's assignment date, soonest first."""
@@ -693,9 +787,10 @@ class Store:
         """Log a cram answer (no card changes). Returns its id, negative so that it can never
         be taken for a review's."""
         with self.transaction() as db:
+            uid = self._new_uid(db, "cram", item, _ts(at), int(correct), fmt, duration_ms, session)
             cur = db.execute(
                 "INSERT INTO cram (item, asked, format, correct, reviewed_at, ts, duration_ms, "
-                "session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "session, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     item,
                     asked if asked != item else None,
@@ -705,6 +800,7 @@ class Store:
                     _ts(at),
                     duration_ms,
                     session,
+                    uid,
                 ),
             )
             return -int(cur.lastrowid or 0)
@@ -725,13 +821,232 @@ class Store:
             args.append(_ts(since))
         return int(self.db.execute(sql, args).fetchone()[0])
 
+    # -- progress carried between machines (cmirev.sync)
+
+    def progress(self) -> dict[str, list[dict[str, Any]]]:
+        """The whole history, read in one snapshot (a drill in another terminal may be writing):
+        reviews and cram answers in time order, events, and assignment dates as last set or
+        cleared."""
+        self.db.execute("BEGIN")
+        try:
+            reviews = [
+                {
+                    "uid": uid,
+                    "item": item,
+                    "asked": asked,
+                    "format": fmt,
+                    "rating": rating,
+                    "correct": bool(correct),
+                    "reviewed_at": at,
+                    "duration_ms": duration,
+                    "session": session,
+                    "overruled": bool(overruled),
+                    "before": json.loads(before) if before else None,
+                    "after": json.loads(after),
+                }
+                for uid, item, asked, fmt, rating, correct, at, duration, session, overruled,
+                before, after in self.db.execute(
+                    "SELECT uid, item, asked, format, rating, correct, reviewed_at, duration_ms, "
+                    "session, overruled, before, after FROM reviews ORDER BY ts, id"
+                )
+            ]  # fmt: skip
+            cram = [
+                dict(zip(_CRAM_FIELDS, row, strict=True))
+                for row in self.db.execute(
+                    "SELECT uid, item, asked, format, correct, reviewed_at, duration_ms, session "
+                    "FROM cram ORDER BY ts, id"
+                )
+            ]
+            events = [
+                {"at": at, "kind": kind, "item": item, "detail": detail}
+                for at, kind, item, detail in self.db.execute(
+                    "SELECT at, kind, item, detail FROM events ORDER BY id"
+                )
+            ]
+            deadlines = [
+                {"unit": unit, "day": day, "minutes": minutes, "set_at": set_at}
+                for unit, day, minutes, set_at in self.db.execute(
+                    "SELECT unit, day, minutes, set_at FROM deadlines UNION ALL "
+                    "SELECT unit, NULL, NULL, at FROM deadlines_cleared ORDER BY 1"
+                )
+            ]
+        finally:
+            self.db.execute("COMMIT")
+        for row in cram:
+            row["correct"] = bool(row["correct"])
+        return {"reviews": reviews, "cram": cram, "events": events, "deadlines": deadlines}
+
+    def add_progress(
+        self,
+        db: sqlite3.Connection,
+        reviews: Iterable[dict[str, Any]],
+        cram: Iterable[dict[str, Any]],
+        events: Iterable[tuple[datetime, str, str | None, str | None]],
+        deadlines: Iterable[tuple[str, date | None, float | None, datetime]],
+    ) -> Added:
+        """Add what the store lacks, inside the caller's transaction: reviews and cram answers
+        by uid, events not already logged, assignment dates set or cleared later than here.
+        Returns the items whose cards need rebuilding (new reviews, leech resets, or a review
+        here whose card states the other machine recorded differently, with those states)
+        and counts: new reviews, reviews already here, cram answers, resets, dates changed."""
+        touched: set[str] = set()
+        copies: dict[str, tuple[CardState | None, CardState]] = {}
+        counts = {"reviews": 0, "known": 0, "cram": 0, "resets": 0, "deadlines": 0}
+        for r in reviews:
+            here = db.execute(
+                "SELECT item, before, after FROM reviews WHERE uid = ?", (r["uid"],)
+            ).fetchone()
+            if here is not None:
+                counts["known"] += 1
+                theirs = (r["before"].to_json() if r["before"] else None, r["after"].to_json())
+                if (here[1], here[2]) != theirs:
+                    touched.add(here[0])
+                    copies[r["uid"]] = (r["before"], r["after"])
+                continue
+            db.execute(
+                "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, "
+                "duration_ms, before, after, session, overruled, asked, uid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r["item"], r["format"], r["rating"], int(r["correct"]), r["at"].isoformat(),
+                    _ts(r["at"]), r["duration_ms"],
+                    r["before"].to_json() if r["before"] else None, r["after"].to_json(),
+                    r["session"], int(r["overruled"]), r["asked"], r["uid"],
+                ),
+            )  # fmt: skip
+            touched.add(r["item"])
+            counts["reviews"] += 1
+        for c in cram:
+            if db.execute("SELECT 1 FROM cram WHERE uid = ?", (c["uid"],)).fetchone():
+                continue
+            db.execute(
+                "INSERT INTO cram (item, asked, format, correct, reviewed_at, ts, duration_ms, "
+                "session, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    c["item"], c["asked"], c["format"], int(c["correct"]), c["at"].isoformat(),
+                    _ts(c["at"]), c["duration_ms"], c["session"], c["uid"],
+                ),
+            )  # fmt: skip
+            counts["cram"] += 1
+        for at, kind, item, detail in events:
+            known = db.execute(
+                "SELECT 1 FROM events WHERE at = ? AND kind = ? AND item IS ? AND detail IS ?",
+                (at.isoformat(), kind, item, detail),
+            ).fetchone()
+            if known:
+                continue
+            db.execute(
+                "INSERT INTO events (at, kind, item, detail) VALUES (?, ?, ?, ?)",
+                (at.isoformat(), kind, item, detail),
+            )
+            if kind == "leech-reset" and item:
+                touched.add(item)
+                counts["resets"] += 1
+        for unit, day, minutes, set_at in deadlines:
+            counts["deadlines"] += self._merge_deadline(db, unit, day, minutes, set_at)
+        return Added(touched, copies, counts)
+
+    @staticmethod
+    def _merge_deadline(
+        db: sqlite3.Connection, unit: str, day: date | None, minutes: float | None, at: datetime
+    ) -> bool:
+        """Take another machine's setting (``day`` None: clearing) of a unit's date when it is
+        later than this one's (ties go the same way on both machines); whether the date
+        changed."""
+        here = db.execute(
+            "SELECT day, minutes, set_at FROM deadlines WHERE unit = ? UNION ALL "
+            "SELECT NULL, NULL, at FROM deadlines_cleared WHERE unit = ?",
+            (unit, unit),
+        ).fetchone()
+        theirs = (at, day.isoformat() if day else "", minutes or 0.0)
+        if here is not None:
+            mine = (datetime.fromisoformat(here[2]), here[0] or "", here[1] or 0.0)
+            if theirs <= mine:
+                return False
+        if day is None:
+            db.execute(
+                "INSERT OR REPLACE INTO deadlines_cleared (unit, at) VALUES (?, ?)",
+                (unit, at.isoformat()),
+            )
+            return db.execute("DELETE FROM deadlines WHERE unit = ?", (unit,)).rowcount > 0
+        db.execute("DELETE FROM deadlines_cleared WHERE unit = ?", (unit,))
+        db.execute(
+            "INSERT OR REPLACE INTO deadlines (unit, day, minutes, set_at) VALUES (?, ?, ?, ?)",
+            (unit, day.isoformat(), minutes, at.isoformat()),
+        )
+        return here is None or (here[0], here[1]) != (day.isoformat(), minutes)
+
+    def resets(self, item: str) -> list[datetime]:
+        """When the item's leech count was reset, in order."""
+        rows = self.db.execute(
+            "SELECT at FROM events WHERE kind = 'leech-reset' AND item = ? ORDER BY at", (item,)
+        )
+        return [datetime.fromisoformat(r[0]) for r in rows]
+
+    def rewrite(
+        self,
+        db: sqlite3.Connection,
+        states: Iterable[tuple[str, CardState | None, CardState]],
+        card: CardState | None,
+    ) -> None:
+        """Inside the caller's transaction: give reviews (by uid) the card states a rebuild of
+        their item's log gave, and set the item's card."""
+        for uid, before, after in states:
+            db.execute(
+                "UPDATE reviews SET before = ?, after = ? WHERE uid = ?",
+                (before.to_json() if before else None, after.to_json(), uid),
+            )
+        if card is not None:
+            self._put(db, card)
+
     def leeches(self) -> list[str]:
         return [
             r[0] for r in self.db.execute("SELECT item FROM cards WHERE leech = 1 ORDER BY item")
         ]
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store at ``target``, by SQLite's online backup: one snapshot,
+        taken while a drill in another terminal may go on answering. The copy is checked,
+        made one self-contained file (no journal beside it), and renamed into place, so a
+        half-written backup never has the backup's name. An existing file is never replaced."""
+        import os
+
+        if target.exists():
+            raise StoreError(f"{target} already exists: choose another name")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                self.db.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+                verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                copy.close()
+            if verdict != "ok":
+                raise StoreError(f"the copy of the review store failed its check ({verdict})")
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot back up the review store: {one_line(str(exc))}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+_CRAM_FIELDS = (
+    "uid",
+    "item",
+    "asked",
+    "format",
+    "correct",
+    "reviewed_at",
+    "duration_ms",
+    "session",
+)
 
 
 def _card(row: tuple[Any, ...]) -> CardState:
