@@ -43,7 +43,7 @@ def test_units_table_lists_every_builtin_unit_with_counts(runner: CliRunner) -> 
     for unit_id in BUILTIN:
         assert unit_id in out
     header = out.splitlines()[0].split()
-    assert header[:3] == ["Unit", "LO", "Con"]
+    assert header[:4] == ["Code", "Unit", "LO", "Con"]
     assert header[-1] == "All"
 
 
@@ -400,3 +400,59 @@ def test_criteria_are_shown_as_a_study_aid_not_cmis_wording(runner: CliRunner) -
     code, out, _ = run(runner, "show", "criteria")
     assert code == 0
     assert "not CMI's own wording" in out and "assignment brief" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [
+        ("PSL", "public-services-leadership"),
+        ("psl", "public-services-leadership"),
+        ("pmpscr", "planning-to-meet-public-services-customer-requirements"),
+        ("planning", "planning-to-meet-public-services-customer-requirements"),
+        ("LI", "leadership-in-practice"),
+        ("how", "how-assignments-are-judged"),
+    ],
+)
+def test_a_unit_answers_to_its_code_and_a_unique_start(
+    runner: CliRunner, name: str, unit: str
+) -> None:
+    """Codes (any case) and a start of one unit's id or code work wherever a unit id does."""
+    code, out, err = run(runner, "show", name, "--json")
+    assert (code, err) == (0, "")
+    assert {r["unit"] for r in json.loads(out)} == {unit}
+    code, out, _ = run(runner, "quiz", name, "-n", "1", "--seed", "1", "--practice")
+    assert code == 0 and "Question 1 of 1" in out
+
+
+def test_an_ambiguous_start_lists_the_units_it_could_be(runner: CliRunner) -> None:
+    """'p' starts three units' ids or codes: the error names them and asks for more."""
+    code, out, err = run(runner, "quiz", "p", "-n", "1")
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: 'p' could be any of PSL (public-services-leadership), ")
+    assert err.strip().endswith(": type more of it")
+
+
+def test_units_lists_codes_and_stats_uses_them(runner: CliRunner) -> None:
+    """`cmirev units --json` gives each unit's code; a unit without one gets its initials."""
+    _, out, _ = run(runner, "units", "--json")
+    assert {u["id"]: u["code"] for u in json.loads(out)} == {
+        "public-services-leadership": "PSL",
+        "collaborative-public-services-project": "CPSP",
+        "planning-to-meet-public-services-customer-requirements": "PMPSCR",
+        "how-assignments-are-judged": "HAJ",
+        "leadership-in-practice": "LIP",
+    }
+
+
+def test_a_unit_code_must_be_unique_and_well_formed(
+    runner: CliRunner, units_dir: Path, sample_unit: Path
+) -> None:
+    """validate refuses a code another unit has, or one that is not capitals and digits."""
+    text = sample_unit.read_text()
+    sample_unit.write_text(text.replace("id: sample-unit", "id: sample-unit\ncode: PSL", 1))
+    code, _, err = run(runner, "validate", str(units_dir))
+    assert code == 1
+    assert "code: unit code 'PSL' is also used by" in err
+    sample_unit.write_text(text.replace("id: sample-unit", "id: sample-unit\ncode: my unit", 1))
+    code, _, err = run(runner, "validate", str(units_dir))
+    assert code == 1 and "'my unit' is not a unit code" in err

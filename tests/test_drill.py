@@ -267,9 +267,15 @@ def test_leeches_command_lists_and_resets(
     lapse(catalog, isolated / "reviews.sqlite3", gid, 8, NOW - timedelta(days=300))
     result = runner.invoke(app, ["leeches"])
     assert gid in result.stdout and "Mehrabian" in result.stdout
-    assert runner.invoke(app, ["leeches", "--reset", gid]).exit_code == 0
-    again = runner.invoke(app, ["leeches", "--reset", gid])
-    assert again.exit_code == 2 and "is not a leech" in again.stderr
+    typo = runner.invoke(app, ["leeches", "--reset", "mehrabian-7-38"])
+    assert typo.exit_code == 2
+    assert typo.stderr.startswith(f"Error: no item 'mehrabian-7-38'; did you mean '{gid}'?")
+    # The item id alone, or with the unit's code, finds it: no need to type the unit id.
+    done = runner.invoke(app, ["leeches", "--reset", "mehrabian-7-38-55"])
+    assert done.exit_code == 0 and f"Reset {gid}" in done.stdout
+    again = runner.invoke(app, ["leeches", "--reset", "psl/mehrabian-7-38-55"])
+    assert again.exit_code == 2
+    assert again.stderr.strip() == f"Error: '{gid}' is not a leech; there are none"
 
 
 def test_validate_lists_orphaned_history(

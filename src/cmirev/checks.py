@@ -27,6 +27,7 @@ LINKS = ("same_as", "confusables", "distinct_from", "exclude")
 _TEXTS = frozenset({"text", "definition", "correction", "statement", "true_form"})
 
 UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 ITEM_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
 _FRIENDLY = {
@@ -114,6 +115,9 @@ def check_unit(path: str, data: dict[str, Any], root: Any) -> list[Problem]:
         stem = Path(path).stem
         if unit_id != stem:
             report(("id",), f"unit id '{unit_id}' does not match the file name '{stem}'")
+    code = data.get("code")
+    if isinstance(code, str) and not UNIT_CODE.match(code):
+        report(("code",), f"'{code}' is not a unit code: use 2 to 12 capital letters or digits")
     for name in ("title", "qualification", "synopsis", "overview"):
         value = data.get(name)
         if isinstance(value, str) and not value.strip():
@@ -281,6 +285,19 @@ def check_catalog(
             problems.append(Problem(str(path), locate(root, ("id",)), "id", msg))
         else:
             owner[unit.id] = path
+    # A code names one unit: no other unit's code or id may be the same word.
+    names: dict[str, Path] = {}
+    for path, unit, _ in context:
+        for name in {unit.id, (unit.code or "").lower()} - {""}:
+            names.setdefault(name, path)
+    for path, unit, root in loaded:
+        if unit.code:
+            other = names.get(unit.code.lower())
+            if other is not None and other != path:
+                msg = f"unit code '{unit.code}' is also used by {other}: codes must be unique"
+                problems.append(Problem(str(path), locate(root, ("code",)), "code", msg))
+        for name in {unit.id, (unit.code or "").lower()} - {""}:
+            names.setdefault(name, path)
     known = {
         f"{unit.id}/{item.id}" for _, unit, _ in (*loaded, *context) for _, item in unit.items()
     } | declared

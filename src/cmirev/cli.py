@@ -120,6 +120,7 @@ def units(
             [
                 {
                     "id": u.id,
+                    "code": u.short,
                     "title": u.title,
                     "path": catalog.paths.get(u.id),
                     "counts": content.counts(u),
@@ -877,22 +878,30 @@ def doctor(
 def leeches(
     reset: Annotated[
         list[str] | None,
-        typer.Option("--reset", metavar="ITEM", help="Put a leech back into drills (repeatable)."),
+        typer.Option(
+            "--reset",
+            metavar="ITEM",
+            help="Put a leech back into drills (repeatable): unit/item, the unit by id or code "
+            "(PSL/thomas-kilmann), or an item id that only one unit has.",
+        ),
     ] = None,
 ) -> None:
     """List items forgotten 8 times after they were learned (left out of drills), or reset them.
 
-    Example: cmirev leeches --reset public-services-leadership/kotter-8-steps
+    Example: cmirev leeches --reset thomas-kilmann
     """
-    from cmirev import render
+    from cmirev import content, render
     from cmirev.loader import load_catalog
 
     catalog = load_catalog()
     study = _open_study(catalog)
     out = render.make_out()
-    for item in reset or []:
-        if not study.store.reset_leech(item, study.now()):
-            raise UsageError(f"'{item}' is not a leech (see 'cmirev leeches')")
+    for name in reset or []:
+        item = name if study.store.card(name) is not None else content.find_item(catalog, name)
+        if not study.store.reset_leech(study.key(item), study.now()):
+            leeches = study.store.leeches()
+            now = f"; the leeches now are: {', '.join(leeches)}" if leeches else "; there are none"
+            raise UsageError(f"'{item}' is not a leech{now}")
         out.text(f"Reset {item}: it is back in your drills.")
     if reset:
         return

@@ -55,32 +55,91 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def find_unit(catalog: Catalog, name: str) -> Unit | None:
+    """The unit a learner means by ``name``: its id or code (any case), or the start of exactly
+    one unit's id or code. None when nothing matches; a UsageError when the start fits several."""
+    key = name.strip().lower()
+    if not key:
+        return None
+    for unit in catalog.units:
+        if key in (unit.id, unit.short.lower()):
+            return unit
+    fits = [u for u in catalog.units if u.id.startswith(key) or u.short.lower().startswith(key)]
+    if len(fits) == 1:
+        return fits[0]
+    if fits:
+        listed = ", ".join(f"{u.short} ({u.id})" for u in fits[:6])
+        more = f" and {len(fits) - 6} more" if len(fits) > 6 else ""
+        raise UsageError(f"'{name}' could be any of {listed}{more}: type more of it")
+    return None
+
+
+def unit_names(catalog: Catalog) -> list[str]:
+    """Every name a unit answers to: ids and codes."""
+    return [n for u in catalog.units for n in (u.id, u.short)]
+
+
 def resolve_units(catalog: Catalog, unit_ids: list[str] | None) -> list[Unit]:
-    """The units named (all when none are), or a UsageError with a suggestion."""
-    if not unit_ids:
+    """The units named (all when none are; ``all`` also means all), by id, code or a unique
+    start of either, or a UsageError with a suggestion."""
+    if not unit_ids or [u.lower() for u in unit_ids] == ["all"]:
         return list(catalog.units)
-    known = [u.id for u in catalog.units]
     chosen: list[Unit] = []
     for uid in unit_ids:
-        unit = catalog.get(uid)
+        unit = find_unit(catalog, uid)
         if unit is None:
             raise UsageError(
-                f"unknown unit '{uid}'{_did_you_mean(uid, known)} (see 'cmirev units')"
+                f"unknown unit '{uid}'{_did_you_mean(uid, unit_names(catalog))} "
+                "(see 'cmirev units' for ids and codes)"
             )
         if unit not in chosen:
             chosen.append(unit)
     return chosen
 
 
+def find_item(catalog: Catalog, name: str) -> str:
+    """The global id (unit/item) a learner means: ``unit/item`` with the unit by id, code or a
+    unique start, or a bare item id that only one unit has. A UsageError with a suggestion
+    otherwise."""
+    text = name.strip()
+    if "/" in text:
+        unit_name, item_id = text.split("/", 1)
+        unit = find_unit(catalog, unit_name)
+        if unit is None:
+            raise UsageError(
+                f"unknown unit '{unit_name}' in '{name}'"
+                f"{_did_you_mean(unit_name, unit_names(catalog))} (see 'cmirev units')"
+            )
+        units = [unit]
+    else:
+        item_id, units = text, list(catalog.units)
+    found = [f"{u.id}/{i.id}" for u in units for _, i in u.items() if i.id == item_id]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(
+            f"'{name}' is in several units ({', '.join(found)}): give one as unit/item"
+        )
+    ids = [i.id for u in units for _, i in u.items()]
+    close = difflib.get_close_matches(item_id, ids, n=1, cutoff=0.6)
+    if close:
+        owner = next(u for u in units for _, i in u.items() if i.id == close[0])
+        hint = f"; did you mean '{owner.id}/{close[0]}'?"
+    else:
+        hint = " (find ids with 'cmirev show UNIT --json' or 'cmirev show SECTION --search WORD')"
+    raise UsageError(f"no item '{name}'{hint}")
+
+
 def resolve_target(catalog: Catalog, target: str) -> tuple[str, Unit | None]:
-    """``cmirev show TARGET``: ('section', None) for a section, ('', unit) for a unit."""
+    """``cmirev show TARGET``: ('section', None) for a section, ('', unit) for a unit (by id,
+    code or a unique start of either)."""
     key = target.strip().lower()
     if key in SECTION_NAMES:
         return SECTION_NAMES[key], None
-    unit = catalog.get(key)
+    unit = find_unit(catalog, key)
     if unit is not None:
         return "", unit
-    choices = [name for name, _ in SECTIONS.values()] + [u.id for u in catalog.units]
+    choices = [name for name, _ in SECTIONS.values()] + unit_names(catalog)
     raise UsageError(
         f"unknown section or unit '{target}'{_did_you_mean(key, choices)} "
         f"(sections: {', '.join(name for name, _ in SECTIONS.values())}; units: see 'cmirev units')"

@@ -259,6 +259,7 @@ class Unit:
     qualification: str
     synopsis: str
     overview: str
+    code: str | None = None  # a short name (PSL) accepted wherever the id is
     seed: str | None = None
     references: tuple[Reference, ...] = ()
     learning_outcomes: tuple[LearningOutcome, ...] = ()
@@ -270,6 +271,14 @@ class Unit:
     prerequisites: tuple[Prerequisite, ...] = ()
     key_terms: tuple[KeyTerm, ...] = ()
     facts: tuple[Fact, ...] = ()
+
+    @property
+    def short(self) -> str:
+        """The unit's code, or without one the initials of its title (Public Services
+        Leadership: PSL)."""
+        if self.code:
+            return self.code
+        return "".join(w[0] for w in self.title.replace(":", "").split() if w[0].isupper())
 
     def section(self, name: str) -> tuple[Item, ...]:
         """The items of one section, by its field name (``misconceptions``...)."""

@@ -214,11 +214,15 @@ def units_view(out: Out, catalog: Catalog) -> None:
     rows = []
     for unit in catalog.units:
         c = counts(unit)
-        rows.append([unit.id, *(str(c[name]) for name, _ in SECTIONS.values()), str(c["total"])])
-    out.table(["Unit", *COUNT_HEADERS, "All"], rows)
+        rows.append(
+            [unit.short, unit.id, *(str(c[name]) for name, _ in SECTIONS.values()), str(c["total"])]
+        )
+    out.table(["Code", "Unit", *COUNT_HEADERS, "All"], rows)
     out.text(f"\n{len(catalog.units)} units. {LEGEND}.", dim=True)
     out.text(
-        "'cmirev show UNIT' prints a unit; 'cmirev show SECTION' one section of all.", dim=True
+        "A unit's code (any case) or the start of its id works wherever its id does: "
+        "'cmirev show psl' prints a unit; 'cmirev show SECTION' one section of all.",
+        dim=True,
     )
 
 
@@ -304,9 +308,11 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
     days = [date.fromisoformat(d).strftime("%a") for d in report["forecast_days"]]
     days[0] = "Today"
     rows = []
-    for row in [*report["units"], {"unit": "all units", **report["total"]}]:
+    # A narrow terminal would break long unit ids mid-word: codes instead (see 'cmirev units').
+    key = "unit" if (out.width or 200) >= 110 else "code"
+    for row in [*report["units"], {"unit": "all units", "code": "All", **report["total"]}]:
         rows.append(
-            [row["unit"], str(row["due_now"]), str(row["new_available"]), str(row["leeches"])]
+            [row[key], str(row["due_now"]), str(row["new_available"]), str(row["leeches"])]
             + [str(n) for n in row["forecast"]]
         )
     out.table(["Unit", "Due", "New", "Leech", *days], rows)
@@ -388,10 +394,6 @@ def _bar(fraction: float, width: int = 20) -> str:
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{round(100 * value)}%"
-
-
-def _initials(title: str) -> str:
-    return "".join(w[0] for w in title.replace(":", "").split() if w[0].isupper())
 
 
 def stats_view(out: Out, stats: dict[str, Any]) -> None:
@@ -509,14 +511,14 @@ def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None
             continue
         out.heading(f"Readiness by {label}, weakest first")
         for unit, r in sorted(rows, key=lambda ur: ur[1]["readiness"]):
-            tag = f"{_initials(unit['title'])} {r['id']}"
+            tag = f"{unit['code']} {r['id']}"
             out.text(
                 _fit(
                     f"{_bar(r['readiness'], 12)} {_pct(r['readiness']):>4}  {tag:<10} {r['text']}",
                     width,
                 )
             )
-    legend = ", ".join(f"{_initials(u['title'])} {u['unit']}" for u in units)
+    legend = ", ".join(f"{u['code']} {u['unit']}" for u in units)
     out.text(_fit(legend, None), dim=True)
 
 

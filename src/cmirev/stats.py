@@ -184,6 +184,7 @@ def readiness(study: Study, unit: Unit, recall: dict[str, float]) -> dict[str, A
         )
     return {
         "unit": unit.id,
+        "code": unit.short,
         "title": unit.title,
         "items": len(items),
         "readiness": score([g for g, _ in items]),

@@ -587,6 +587,7 @@ class Study:
             rows.append(
                 {
                     "unit": unit.id,
+                    "code": unit.short,
                     "due_now": sum(1 for ts in live if ts <= now_ts),
                     "new_available": len(items) - seen,
                     "leeches": sum(1 for k in mine if held[k][1]),
