@@ -275,6 +275,39 @@ def test_a_damaged_store_is_named_checked_and_recovered(runner: CliRunner, isola
     assert runner.invoke(app, ["stats"]).exit_code == 0
 
 
+@pytest.mark.parametrize("damage", ["pages", "cut"])
+def test_damage_is_found_on_open_before_anything_is_written(
+    runner: CliRunner, isolated: Path, damage: str
+) -> None:
+    """Damage where the command would not look (the review log's pages, for `due`), or a file
+    cut short, is found when the store is opened, once a day by SQLite's quick_check; the
+    command refuses in one line and the file is left as it was (F5)."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    path = isolated / "reviews.sqlite3"
+    _store_with_reviews(path)
+    assert runner.invoke(app, ["due"]).exit_code == 0
+    checked = isolated / "reviews.sqlite3.checked"
+    assert checked.exists()  # today's check passed: not repeated by every command
+    checked.unlink()
+    data = bytearray(path.read_bytes())
+    if damage == "pages":
+        page = 4096
+        start = len(data) // 2 // page * page
+        data[start : start + 2 * page] = b"\x5a" * (2 * page)
+    else:
+        del data[-3 * 4096 :]
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    result = runner.invoke(app, ["due"])
+    assert result.exit_code == 1
+    err = result.stderr.strip()
+    assert (
+        err.startswith(f"Error: the review store {path} is damaged") and len(err.splitlines()) == 1
+    )
+    assert "cmirev doctor --recover" in err
+    assert path.read_bytes() == before and not checked.exists()
+
+
 def test_a_store_missing_its_tables_is_refused_untouched(runner: CliRunner, isolated: Path) -> None:
     import sqlite3
 
