@@ -67,17 +67,66 @@ app = typer.Typer(
     "Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;"
     " cmirev show misconceptions; cmirev stats",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+# -- shell completion (cmirev --install-completion): names read from the cached catalog
+
+
+def _complete_units(incomplete: str) -> list[tuple[str, str]]:
+    """Unit ids and codes starting with what is typed, each with its title."""
+    try:
+        from cmirev.loader import load_catalog
+
+        units = load_catalog().units
+    except Exception:  # noqa: BLE001 - completion must never print an error into the shell
+        return []
+    typed = incomplete.lower()
+    # Codes are offered in the case being typed (psl or PSL): shells keep only completions that
+    # start with the word as typed.
+    lower = not incomplete or incomplete.islower()
+    return [
+        (name, unit.title)
+        for unit in units
+        for name in (unit.id, unit.short.lower() if lower else unit.short)
+        if name.lower().startswith(typed)
+    ]
+
+
+def _complete_sections(incomplete: str) -> list[str]:
+    from cmirev.models import SECTIONS
+
+    return [name for name, _ in SECTIONS.values() if name.startswith(incomplete.lower())]
+
+
+def _complete_targets(incomplete: str) -> list[tuple[str, str] | str]:
+    """`cmirev show`: sections, references, and units."""
+    found: list[tuple[str, str] | str] = [*_complete_sections(incomplete)]
+    if "references".startswith(incomplete.lower()):
+        found.append("references")
+    return found + list(_complete_units(incomplete))
+
+
+def _complete_formats(incomplete: str) -> list[str]:
+    from cmirev.questions import FORMATS
+
+    return [name for name in FORMATS if name.startswith(incomplete.lower())]
+
+
 # The --unit option, as drill, due, stats and show take it.
 UnitsOption = Annotated[
     list[str] | None,
-    typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="UNIT",
+        help="Only this unit, by id or code (repeatable).",
+        autocompletion=_complete_units,
+    ),
 ]
 
 
@@ -137,6 +186,7 @@ def show(
     target: Annotated[
         str,
         typer.Argument(
+            autocompletion=_complete_targets,
             metavar="SECTION|UNIT",
             help="A section (concepts, outcomes, criteria, guidance, mistakes, misconceptions, "
             "prerequisites, terms, readings), references (each unit's reference list), or a "
@@ -190,18 +240,35 @@ def show(
 def quiz(
     units: Annotated[
         list[str],
-        typer.Argument(metavar="UNIT...", help="Unit ids, or 'all'.", show_default=False),
+        typer.Argument(
+            metavar="UNIT...",
+            help="Unit ids or codes, or 'all'.",
+            show_default=False,
+            autocompletion=_complete_units,
+        ),
     ],
     count: Annotated[
         int, typer.Option("-n", "--questions", min=1, help="How many questions.")
     ] = 10,
     fmt: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", metavar="FORMAT", help="Only this format (repeatable)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Only this format (repeatable).",
+            autocompletion=_complete_formats,
+        ),
     ] = None,
     section: Annotated[
         list[str] | None,
-        typer.Option("--section", "-s", metavar="SECTION", help="Only this section (repeatable)."),
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            help="Only this section (repeatable).",
+            autocompletion=_complete_sections,
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Replay the quiz that had this seed.")
@@ -313,7 +380,13 @@ def drill(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed the question choices.")] = None,
     section: Annotated[
         list[str] | None,
-        typer.Option("--section", "-s", metavar="SECTION", help="Only this section (repeatable)."),
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            help="Only this section (repeatable).",
+            autocompletion=_complete_sections,
+        ),
     ] = None,
     outcome: Annotated[
         str | None,
@@ -474,7 +547,12 @@ def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float
 def deadline(
     unit: Annotated[
         str | None,
-        typer.Argument(metavar="UNIT", help="The unit the assignment is for.", show_default=False),
+        typer.Argument(
+            metavar="UNIT",
+            help="The unit the assignment is for (id or code).",
+            show_default=False,
+            autocompletion=_complete_units,
+        ),
     ] = None,
     day: Annotated[
         str | None,
@@ -566,7 +644,12 @@ def deadline(
 def plan(
     unit: Annotated[
         str,
-        typer.Argument(metavar="UNIT", help="The unit the assignment is for.", show_default=False),
+        typer.Argument(
+            metavar="UNIT",
+            help="The unit the assignment is for (id or code).",
+            show_default=False,
+            autocompletion=_complete_units,
+        ),
     ],
     words: Annotated[
         int | None,
@@ -628,7 +711,14 @@ def check(
         typer.Argument(metavar="DRAFT", help="Your draft: .md, .txt or .docx.", show_default=False),
     ],
     unit: Annotated[
-        str, typer.Option("--unit", "-u", metavar="UNIT", help="The unit the assignment is for.")
+        str,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="The unit the assignment is for.",
+            autocompletion=_complete_units,
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
