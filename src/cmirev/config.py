@@ -15,7 +15,7 @@ from cmirev.errors import CmirevError, UsageError
 from cmirev.scheduler import Settings
 
 CONFIG_NAME = "config.toml"
-# key -> (what it is, how to check a value)
+# key -> what it is, as `cmirev config` lists it (values are checked in _check)
 DESCRIPTIONS = {
     "desired_retention": "target chance of recalling an item when it is due (0.70-0.97)",
     "new_per_day": "new items a drill introduces per day",
