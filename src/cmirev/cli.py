@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from datetime import tzinfo
 
     from cmirev.models import Catalog
-    from cmirev.scheduler import Settings
-    from cmirev.session import Answer
+    from cmirev.scheduler import Plan, Settings
+    from cmirev.session import Answer, Summary
     from cmirev.study import Study
 
 
@@ -506,9 +506,19 @@ def drill(
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"
-        quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+        quizui.drill_summary_view(
+            out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
+        )
         raise typer.Exit(130) from None
-    quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+    quizui.drill_summary_view(
+        out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
+    )
+
+
+def _left(study: Study, plan: Plan, summary: Summary, units: list[Any]) -> Plan:
+    """What is left of today's drill: planned again after answers (they change what is due),
+    the same plan when none were given."""
+    return study.plan(units) if summary.answers else plan
 
 
 def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float | None) -> None:
