@@ -104,8 +104,10 @@ def test_quiz_in_a_terminal_answer_three_then_quit() -> None:
     for number, question in enumerate(questions[:3], 1):
         child.expect(f"Question {number} of 5")
         child.expect("›")
-        child.sendline(right_reply(question)[0])
+        child.sendline(right_reply(question)[0])  # a one-key answer's Enter is not a key press
         child.expect("Right")
+        child.expect("Enter for the next question")
+        child.send(" ")
     child.expect("Question 4 of 5")
     child.expect("›")
     child.sendline("q")

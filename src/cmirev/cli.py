@@ -95,12 +95,23 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Screen-reader-friendly output: plain lines, no boxes or bars, words for every "
+            "mark (also CMIREV_PLAIN=1, or TERM=dumb).",
+        ),
+    ] = False,
 ) -> None:
     """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
 
     Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;
     cmirev show misconceptions; cmirev stats
     """
+    from cmirev import render
+
+    render.set_plain(plain)
 
 
 @app.command()
@@ -675,12 +686,23 @@ def due(
 @app.command()
 def stats(
     unit: UnitsOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Everything: the review calendar, the month's workload, readiness per outcome "
+            "and criterion, the misconceptions you fell for.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
 ) -> None:
-    """Your progress: retention, a review calendar, the month's workload, and readiness per
-    unit, learning outcome and assessment criterion.
+    """Your progress on one screen: items, reviews and streak, retention, what falls due,
+    readiness per unit and what is weakest now. --full adds a review calendar, the month's
+    workload and readiness per learning outcome and assessment criterion; in a terminal,
+    output taller than the screen opens in a pager ($PAGER, else less).
 
     Example: cmirev stats --unit public-services-leadership
+    Example: cmirev stats --full
     """
     from cmirev import content, render
     from cmirev import stats as figures
@@ -692,13 +714,13 @@ def stats(
     if as_json:
         render.print_json(report)
         return
-    out = render.make_out()
-    if not report["reviews_total"]:
-        render.no_history_view(out)
-        if report["deadlines"]:
-            render.deadlines_view(out, report["deadlines"])
-        return
-    render.stats_view(out, report)
+    with render.paged_out() as out:
+        if not report["reviews_total"]:
+            render.no_history_view(out)
+            if report["deadlines"]:
+                render.deadlines_view(out, report["deadlines"])
+            return
+        render.stats_view(out, report, full)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})  # 'new_per_day -1' is a value
