@@ -54,7 +54,7 @@ class Answerer:
         if which == 6:
             self.feedback += 1
             return True
-        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "\r", 5: "3", 7: "\r", 8: "\r"}
+        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "\r", 5: "3", 7: " ", 8: "\r"}
         reply = {**reply, 10: " "}[which]
         if which == 3:
             # The question, with its options, came before the prompt (styles stripped).

@@ -223,7 +223,7 @@ def test_an_edited_item_updates_its_note_and_plain_text_survives_anki(
             ["export", "md", "-", "public-service-leadership"],
             2,
             "Error: unknown unit 'public-service-leadership'; did you mean "
-            "'public-services-leadership'? (see 'cmirev units')",
+            "'public-services-leadership'? (see 'cmirev units' for ids and codes)",
         ),
     ],
 )

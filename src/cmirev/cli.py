@@ -368,7 +368,7 @@ def drill(
     Example: cmirev drill --unit public-services-leadership --criterion AC2 --minutes 10
     Example: cmirev drill --unit public-services-leadership --cram --minutes 20
     """
-    from cmirev import content, deadline, quizui
+    from cmirev import content, deadline, quizui, workload
     from cmirev.loader import load_catalog
     from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
@@ -406,16 +406,11 @@ def drill(
     if not plan.items:
         quizui.nothing_due_view(out, study.due_report(chosen), plan)
         return
-    ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
-    time_note = f" Time box: {minutes:g} min." if minutes else ""
     if study.saved_pending:
         out.text(
             f"Saved {study.saved_pending} answer(s) that could not be written last time.",
         )
-    out.text(
-        f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}.{time_note} "
-        "u undoes, q stops."
-    )
+    quizui.drill_start_view(out, plan, workload.estimate(study, plan), minutes)
     summary = Summary(seed=seed or 0, planned=len(plan.items))
 
     def record(answer: Answer) -> int:
@@ -444,9 +439,19 @@ def drill(
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"
-        quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+        _drill_summary(study, chosen, out, summary)
         raise typer.Exit(130) from None
-    quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+    _drill_summary(study, chosen, out, summary)
+
+
+def _drill_summary(study: Study, units: list[Any], out: Any, summary: Any) -> None:
+    """The end of a drill: what was saved, what remains, and when the rest comes back."""
+    from cmirev import quizui, workload
+
+    remaining = study.plan(units)
+    now = study.now()
+    back = [workload.clock_text(m, now, study.tz) for m in workload.comes_back(study, remaining)]
+    quizui.drill_summary_view(out, summary, study.due_report(units), remaining, back)
 
 
 def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float | None) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from cmirev.errors import visible
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from rich.console import Console, RenderableType
 
     from cmirev.scheduler import Plan
+    from cmirev.workload import Estimate
 
 KEYS = (
     "Keys: type a letter (or number) for a multiple-choice answer, t or f for true or false, "
@@ -501,8 +502,32 @@ def summary_view(out: Out, summary: Summary) -> None:
     out.text(f"\nReplay this quiz with --seed {summary.seed}.", dim=True)
 
 
-def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remaining: Plan) -> None:
-    """The end of a drill: what was done and saved, what remains, what is due soon."""
+def drill_start_view(out: Out, plan: Plan, estimate: Estimate, minutes: float | None) -> None:
+    """Before a drill: what it holds and how long it should take at the learner's pace."""
+    ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
+    pace = " at your pace" if estimate.own_pace else ""
+    line = (
+        f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}; {estimate.text()}{pace}."
+    )
+    if minutes:
+        line += f" Time box: {minutes:g} min"
+        line += (
+            ": it stops there, and the rest waits for your next drill."
+            if estimate.seconds > minutes * 60
+            else "."
+        )
+    out.text(line + " u undoes, q stops.")
+
+
+def drill_summary_view(
+    out: Out,
+    summary: Summary,
+    report: dict[str, Any],
+    remaining: Plan,
+    back: Sequence[str] = (),
+) -> None:
+    """The end of a drill: what was done and saved, what remains, when the items in a learning
+    step come back today (``back``: when each does, soonest first), and when reviews fall due."""
     asked = len(summary.answers)
     items = len({a.question.item for a in summary.answers})
     out.text("")
@@ -527,12 +552,10 @@ def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remai
             + "): run 'cmirev drill' again."
         )
     if remaining.later:
-        out.text(
-            f"{len(remaining.later)} item(s) in a learning step come back later today: "
-            "run 'cmirev drill' again then."
-        )
-    forecast = report["total"]["forecast"]
-    out.text(f"Due tomorrow: {forecast[1]}; over the next 7 days: {sum(forecast[1:])}.")
+        out.text(_later_text(len(back) or len(remaining.later), list(back)))
+    following = _next_reviews_text(report)
+    if following or not remaining.later:
+        out.text(following or "No reviews are scheduled yet.")
     missed = summary.missed()
     if missed:
         out.heading("To work on")
@@ -541,6 +564,40 @@ def drill_summary_view(out: Out, summary: Summary, report: dict[str, Any], remai
             out.entry(
                 q.prompt.splitlines()[-1], [("Answer", _right_answer(q)), ("Source", q.source)]
             )
+
+
+def _later_text(count: int, back: list[str]) -> str:
+    """'3 items in a learning step come back at 19:40 (in 10 min) ...'."""
+    items = (
+        "1 item in a learning step comes"
+        if count == 1
+        else f"{count} items in a learning step come"
+    )
+    if not back:
+        when = "later today"
+    elif back[0] == back[-1]:
+        when = back[0]
+    else:
+        when = f"later today, the first {back[0]}, the last {back[-1]}"
+    return f"{items} back {when}: run 'cmirev drill' again then."
+
+
+def _next_reviews_text(report: dict[str, Any]) -> str:
+    """When the next reviews are due: the first study day with any, and how many fall due in
+    the week; or the moment of the next one beyond the forecast ('' when only today's learning
+    steps are to come)."""
+    from datetime import date
+
+    forecast = report["total"]["forecast"]
+    week = f"{sum(forecast[1:])} over the next {len(forecast) - 1} days"
+    for offset, count in enumerate(forecast[1:], 1):
+        if count:
+            day = date.fromisoformat(report["forecast_days"][offset])
+            name = "tomorrow" if offset == 1 else f"on {day:%a} {day.day} {day:%b}"
+            return f"Next reviews: {count} due {name}; {week}."
+    if report.get("next_due_text") and not forecast[0]:
+        return f"Next review due {report['next_due_text']}."
+    return ""
 
 
 def cram_summary_view(out: Out, summary: Summary) -> None:
