@@ -376,7 +376,9 @@ def test_a_plain_quiz_in_a_terminal_reads_as_words(
 def test_plain_show_in_a_terminal_wraps_between_words(isolated: Path) -> None:
     """Plain mode in a terminal: no bullets, no underlines, lines within 80 columns, and no
     word broken across lines."""
-    child = pty("--plain", "show", "misconceptions", "--unit", "psl", home=isolated)
+    child = pty(
+        "--plain", "show", "misconceptions", "--unit", "psl", home=isolated, env={"PAGER": "cat"}
+    )
     child.expect(pexpect.EOF)
     out = ANSI.sub("", child.before).replace("\r", "")
     lines = out.splitlines()
@@ -385,6 +387,21 @@ def test_plain_show_in_a_terminal_wraps_between_words(isolated: Path) -> None:
     assert "* Myth: " in out
     words = set(re.findall(r"[A-Za-z]+", " ".join(lines)))
     assert "Correction" in words
+
+
+def test_a_whole_unit_in_a_terminal_opens_in_the_pager(isolated: Path, tmp_path: Path) -> None:
+    """'cmirev show UNIT' (hundreds of lines) goes to $PAGER in a terminal, not past the
+    screen; what fits one screen is printed as it is."""
+    paged = tmp_path / "paged.txt"
+    child = pty("show", "psl", home=isolated, env={"PAGER": f"cat > {paged}"})
+    child.expect(pexpect.EOF)
+    assert "Public Services Leadership" in paged.read_text(encoding="utf-8")
+    paged.unlink()
+    child = pty(
+        "show", "misconceptions", "-s", "mehrabian", home=isolated, env={"PAGER": f"cat > {paged}"}
+    )
+    child.expect(pexpect.EOF)
+    assert "Mehrabian" in ANSI.sub("", child.before) and not paged.exists()
 
 
 # -- a session a manager can keep

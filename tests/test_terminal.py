@@ -22,6 +22,7 @@ def spawn(*args: str, width: int = 80, colour: bool = True) -> pexpect.spawn:
     if not colour:
         env["NO_COLOR"] = "1"
     env["TERM"] = "xterm-256color"
+    env["PAGER"] = "cat"  # output taller than the pty would otherwise wait in less
     return pexpect.spawn(
         str(CMIREV), list(args), env=env, dimensions=(40, width), encoding="utf-8", timeout=30
     )

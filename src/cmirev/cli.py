@@ -188,13 +188,13 @@ def show(
     if as_json:
         render.print_json([e.record() for e in found])
         return
-    out = render.make_out()
-    if not found:
-        out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
-    elif whole_unit:
-        render.unit_view(out, whole_unit, found, show_intro=not search)
-    else:
-        render.section_view(out, found, section)
+    with render.paged_out() as out:  # a whole unit is hundreds of lines
+        if not found:
+            out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
+        elif whole_unit:
+            render.unit_view(out, whole_unit, found, show_intro=not search)
+        else:
+            render.section_view(out, found, section)
 
 
 @app.command()

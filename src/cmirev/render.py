@@ -285,19 +285,19 @@ def paged_out() -> Iterator[Out]:
 
 def page(text: str) -> None:
     """Show text through the learner's pager: ``$PAGER`` (or ``$MANPAGER``) if set, else
-    ``less`` (told to show colours), else ``more``; colour codes are removed for any pager
-    but less, which would show them as text."""
+    ``less``, else ``more``. less is told to draw colour codes (-R) rather than show them;
+    Windows' ``more`` cannot draw them, so there they are removed."""
     import os
     import pydoc
     import re
 
-    chosen = os.environ.get("MANPAGER") or os.environ.get("PAGER") or ""
-    if sys.platform == "win32" or (chosen and not chosen.split()[0].endswith("less")):
+    chosen = os.environ.get("MANPAGER") or os.environ.get("PAGER") or "less"
+    if sys.platform == "win32":
         text = re.sub(r"\x1b\[[0-9;]*m", "", text)
-    else:
+    elif chosen.split()[0].endswith("less"):
         flags = os.environ.get("LESS", "")
         if "R" not in flags and "r" not in flags:
-            os.environ["LESS"] = f"{flags} -R".strip()  # colour codes drawn, not shown
+            os.environ["LESS"] = f"{flags} -R".strip()
     pydoc.pager(text)
 
 
@@ -577,7 +577,7 @@ def _progress_lines(out: Out, stats: dict[str, Any]) -> None:
     if len(due) > 1:
         line += f" · {due[1]} tomorrow · {sum(due[:7])} in 7 days"
         busiest = max(range(1, len(due)), key=lambda i: (due[i], -i))
-        if due[busiest]:
+        if due[busiest] and busiest > 1:  # tomorrow's count is already said
             line += f" · busiest {_day_text(stats['forecast'][busiest]['day'])} ({due[busiest]})"
     out.text(line)
 
