@@ -488,7 +488,7 @@ def run_drill(
             overrule_last(None)
         if then == "undo":
             undo_last()
-        elif then in ("quit", "end of input"):
+        elif not final and then in ("quit", "end of input"):
             return _stop(summary, then)
     if overrule is not None and can_overrule() and not waits(ui) and _last_chance(ui):
         _, review_id, last = done[-1]
