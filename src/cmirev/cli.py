@@ -144,12 +144,23 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Screen-reader-friendly output: plain lines, no boxes or bars, words for every "
+            "mark (also CMIREV_PLAIN=1, or TERM=dumb).",
+        ),
+    ] = False,
 ) -> None:
     """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
 
     Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;
     cmirev show misconceptions; cmirev stats
     """
+    from cmirev import render
+
+    render.set_plain(plain)
 
 
 @app.command()
@@ -227,13 +238,13 @@ def show(
     if as_json:
         render.print_json([e.record() for e in found])
         return
-    out = render.make_out()
-    if not found:
-        out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
-    elif whole_unit:
-        render.unit_view(out, whole_unit, found, show_intro=not search)
-    else:
-        render.section_view(out, found, section)
+    with render.paged_out() as out:  # a whole unit is hundreds of lines
+        if not found:
+            out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
+        elif whole_unit:
+            render.unit_view(out, whole_unit, found, show_intro=not search)
+        else:
+            render.section_view(out, found, section)
 
 
 @app.command()
@@ -430,7 +441,7 @@ def drill(
     Example: cmirev drill --unit public-services-leadership --criterion AC2 --minutes 10
     Example: cmirev drill --unit public-services-leadership --cram --minutes 20
     """
-    from cmirev import content, deadline, quizui
+    from cmirev import content, deadline, quizui, workload
     from cmirev.loader import load_catalog
     from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
@@ -468,16 +479,11 @@ def drill(
     if not plan.items:
         quizui.nothing_due_view(out, study.due_report(chosen), plan)
         return
-    ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
-    time_note = f" Time box: {minutes:g} min." if minutes else ""
     if study.saved_pending:
         out.text(
             f"Saved {study.saved_pending} answer(s) that could not be written last time.",
         )
-    out.text(
-        f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}.{time_note} "
-        "u undoes, q stops."
-    )
+    quizui.drill_start_view(out, plan, workload.estimate(study, plan), minutes)
     summary = Summary(seed=seed or 0, planned=len(plan.items))
 
     def record(answer: Answer) -> int:
@@ -506,19 +512,21 @@ def drill(
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"
-        quizui.drill_summary_view(
-            out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
-        )
+        _drill_summary(study, chosen, out, summary, plan)
         raise typer.Exit(130) from None
-    quizui.drill_summary_view(
-        out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
-    )
+    _drill_summary(study, chosen, out, summary, plan)
 
 
-def _left(study: Study, plan: Plan, summary: Summary, units: list[Any]) -> Plan:
-    """What is left of today's drill: planned again after answers (they change what is due),
-    the same plan when none were given."""
-    return study.plan(units) if summary.answers else plan
+def _drill_summary(study: Study, units: list[Any], out: Any, summary: Summary, plan: Plan) -> None:
+    """The end of a drill: what was saved, what remains, and when the rest comes back. What
+    remains is planned again after answers (they change what is due), and is the same plan
+    when none were given."""
+    from cmirev import quizui, workload
+
+    remaining = study.plan(units) if summary.answers else plan
+    now = study.now()
+    back = [workload.clock_text(m, now, study.tz) for m in workload.comes_back(study, remaining)]
+    quizui.drill_summary_view(out, summary, study.due_report(units), remaining, back)
 
 
 def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float | None) -> None:
@@ -775,12 +783,23 @@ def due(
 @app.command()
 def stats(
     unit: UnitsOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Everything: the review calendar, the month's workload, readiness per outcome "
+            "and criterion, the misconceptions you fell for.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
 ) -> None:
-    """Your progress: retention, a review calendar, the month's workload, and readiness per
-    unit, learning outcome and assessment criterion.
+    """Your progress on one screen: items, reviews and streak, retention, what falls due,
+    readiness per unit and what is weakest now. --full adds a review calendar, the month's
+    workload and readiness per learning outcome and assessment criterion; in a terminal,
+    output taller than the screen opens in a pager ($PAGER, else less).
 
     Example: cmirev stats --unit public-services-leadership
+    Example: cmirev stats --full
     """
     from cmirev import content, render
     from cmirev import stats as figures
@@ -792,13 +811,13 @@ def stats(
     if as_json:
         render.print_json(report)
         return
-    out = render.make_out()
-    if not report["reviews_total"]:
-        render.no_history_view(out)
-        if report["deadlines"]:
-            render.deadlines_view(out, report["deadlines"])
-        return
-    render.stats_view(out, report)
+    with render.paged_out() as out:
+        if not report["reviews_total"]:
+            render.no_history_view(out)
+            if report["deadlines"]:
+                render.deadlines_view(out, report["deadlines"])
+            return
+        render.stats_view(out, report, full)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})  # 'new_per_day -1' is a value
