@@ -46,8 +46,9 @@ def build_store(path: Path, items: int, reviews: int) -> None:
         card_rows = []
         for item in ids:
             at = NOW - timedelta(days=rng.uniform(30, 730))
-            for _ in range(per_item):
-                at += timedelta(days=rng.uniform(0.5, 6))
+            first = at + timedelta(days=rng.uniform(0.5, 6))  # the first review's time
+            for n in range(per_item):
+                at = first if n == 0 else at + timedelta(days=rng.uniform(0.5, 6))
                 stability = rng.uniform(1, 90)
                 state = CardState(
                     item, 2, None, stability, 5.0, at + timedelta(days=stability), at, 1
@@ -56,7 +57,9 @@ def build_store(path: Path, items: int, reviews: int) -> None:
                     (item, "term", 3, 1, at.isoformat(), _ts(at), 4000, state, state, "bench")
                 )
             due = NOW + timedelta(days=rng.uniform(-5, 20))
-            card_rows.append((item, 2, None, stability, 5.0, _ts(due), _ts(at), per_item, 0, 0))
+            card_rows.append(
+                (item, 2, None, stability, 5.0, _ts(due), _ts(at), per_item, 0, 0, _ts(first))
+            )
             if len(review_rows) >= 100_000:
                 db.executemany(
                     "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, "
@@ -70,7 +73,7 @@ def build_store(path: Path, items: int, reviews: int) -> None:
                 "duration_ms, before, after, session) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 review_rows,
             )
-        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?)", card_rows)
+        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?)", card_rows)
         db.execute("COMMIT")
         count = db.execute("SELECT count(*) FROM reviews").fetchone()[0]
         cards = db.execute("SELECT count(*) FROM cards").fetchone()[0]

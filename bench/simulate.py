@@ -1029,9 +1029,11 @@ class Checkpoint:
     outcomes: dict[str, float]
     mc_units: dict[str, float]
     mc_outcomes: dict[str, float]
-    readiness: float | None = None
+    readiness: float | None = None  # what stats shows: calibrated recall, all items (unseen 0)
     readiness_units: dict[str, float] | None = None
     readiness_outcomes: dict[str, float] | None = None
+    # seen items by kind of card: [items, sum of FSRS's recall, of calibrated, of true recall]
+    kinds: dict[str, list[float]] | None = None
 
 
 # stats' per-unit aggregation (public as ``readiness`` in newer cmirev, ``_readiness`` before)
@@ -1084,13 +1086,36 @@ def measure(world: World, label: str, moment: datetime, with_stats: bool) -> Che
             for o in row["outcomes"]
         }
         cards = study.cards(gids)
-        point.readiness = mean(
-            scheduler.retrievability(study.settings, cards[g], study.now(), study.tz)
-            if g in cards
-            else 0.0
-            for g in gids
-        )
+        point.readiness = mean(study.recall(cards[g]) if g in cards else 0.0 for g in gids)
+        point.kinds = kinds_of(study, cards, recall)
     return point
+
+
+def kinds_of(
+    study: Study, cards: Mapping[str, Any], truth: Mapping[str, float]
+) -> dict[str, list[float]] | None:
+    """Seen items grouped by what the calibration tells cards apart by (a card in its first
+    interval, one forgotten before, the others) and by how many of FSRS's stabilities have
+    passed since the last review: FSRS's recall, the calibrated recall stats shows, and the
+    learner's true free recall, summed. None for a cmirev without per-card calibration."""
+    kind = getattr(study, "kind", None)
+    if kind is None:
+        return None
+    from cmirev.calibration import elapsed
+
+    base = study.calibration.base
+    found: dict[str, list[float]] = {}
+    for gid, card in cards.items():
+        r = scheduler.retrievability(study.settings, card, study.now(), study.tz)
+        _, first, lapsed = kind(card)
+        span = elapsed(r, base)
+        name = "first interval" if first else "forgotten before" if lapsed else "other cards"
+        band = "up to 1" if span <= 1 else "1 to 3" if span <= 3 else "over 3"
+        for key in (name, f"{band} stabilities since the last review"):
+            row = found.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+            for i, value in enumerate((1.0, r, study.recall(card), truth[gid])):
+                row[i] += value
+    return found
 
 
 def mean(values: Iterable[float]) -> float:
@@ -1622,8 +1647,32 @@ def deadline_table(runs: Mapping[str, list[RunResult]]) -> str:
             ]
         )
     head = ["strategy", "answers", "minutes", "items seen", "true recall, all", "true MC"]
-    head += ["readiness (predicted)", "weakest outcome (true recall)", "outcomes < 0.5"]
+    head += ["readiness shown", "weakest outcome (true recall)", "outcomes < 0.5"]
     return table(head, rows)
+
+
+def kinds_table(rs: Sequence[RunResult], labels: Sequence[str]) -> str | None:
+    """Predicted against true recall by kind of card (all learners pooled), per checkpoint."""
+    rows = []
+    for label in labels:
+        pooled: dict[str, list[float]] = {}
+        for r in rs:
+            for key, values in (point(r, label).kinds or {}).items():
+                row = pooled.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+                for i, v in enumerate(values):
+                    row[i] += v
+        order = ["first interval", "forgotten before", "other cards", "up to 1", "1 to 3", "over 3"]
+        ranked = sorted(pooled, key=lambda k: [k.startswith(o) for o in order].index(True))
+        for key in ranked:
+            n, raw, shown, truth = pooled[key]
+            rows.append(
+                [label, key, f"{n / len(rs):.0f}", f"{raw / n:.3f}", f"{shown / n:.3f}",
+                 f"{truth / n:.3f}", f"{(shown - truth) / n:+.3f}"]
+            )  # fmt: skip
+    if not rows:
+        return None
+    head = ["when", "seen items", "per learner", "FSRS recall", "readiness (calibrated)"]
+    return table([*head, "true free recall", "bias"], rows)
 
 
 def sensitivity_table(by_variant: Mapping[str, Mapping[str, list[RunResult]]], days: int) -> str:
@@ -1659,6 +1708,10 @@ def report(results: Sequence[RunResult], days: int) -> str:
         out.append(outcome_table(runs, labels[1]))
         out.append("\nReadiness calibration (`stats.compute` minus the learner's truth):\n")
         out.append(calibration_table(runs, labels))
+        kinds = kinds_table(runs["cmirev"], labels)
+        if kinds:
+            out.append("\ncmirev, seen items by kind of card (all learners pooled):\n")
+            out.append(kinds)
         out.append(f"\ncmirev per unit at {labels[1]}:\n")
         out.append(unit_table(runs["cmirev"], labels[1]))
         out.append("\ncmirev, answers to cards in review state (all learners pooled):\n")
@@ -1679,6 +1732,10 @@ def report(results: Sequence[RunResult], days: int) -> str:
             out.append(deadline_table(runs))
             out.append("\nReadiness calibration on the deadline morning:\n")
             out.append(calibration_table(runs, ["deadline"]))
+            kinds = kinds_table(runs.get("cmirev-deadline", []), ["deadline"])
+            if kinds:
+                out.append("\ncmirev with a deadline set, seen items by kind of card:\n")
+                out.append(kinds)
             out.append("\nSessions and answering:\n")
             out.append(diagnostics_table(runs))
     sens = {v: runs for (s, v, _), runs in grouped.items() if s == "sensitivity"}

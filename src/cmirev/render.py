@@ -412,14 +412,9 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
         f"Retention  {_pct(stats['retention_7d'])} over 7 days · {_pct(stats['retention_30d'])} "
         f"over 30 days · target {_pct(stats['desired_retention'])}"
     )
-    cal = stats["calibration"]
-    if cal["exponent"] != 1.0:
-        faster = "faster" if cal["exponent"] > 1 else "slower"
-        out.text(
-            f"Recall     predictions fitted to your {cal['reviews']} answers a day or more "
-            f"apart: you forget {faster} than FSRS's average learner (exponent "
-            f"{cal['exponent']:.2f}), so readiness and due dates allow for it"
-        )
+    calibration = _calibration_text(stats["calibration"])
+    if calibration:
+        out.text(calibration)
     out.text(f"Due today  {stats['due_today']}")
     if stats.get("deadlines"):
         deadlines_view(out, stats["deadlines"])
@@ -558,6 +553,57 @@ def evaluate_view(out: Out, report: dict[str, Any]) -> None:
     _held_out_table(out, held)
     if report.get("in_use") == "personal":
         out.text("In use: your personal parameters (cmirev optimize).")
+    calibrated = held.get("calibrated")
+    if calibrated and calibrated["calibrated"]:
+        out.title(
+            "Defaults against your calibration, fitted to the earlier reviews",
+            f"the same split, scored on recall answers ({calibrated['test']} predictions)",
+        )
+        out.table(
+            ["Measure", "FSRS-6 defaults", "Calibrated"],
+            [
+                [name, _figure(calibrated["default"][key]), _figure(calibrated["calibrated"][key])]
+                for name, key in (
+                    ("Log loss", "log_loss"),
+                    ("RMSE(bins)", "rmse_bins"),
+                    ("AUC", "auc"),
+                )
+            ],
+        )
+
+
+def _calibration_text(cal: dict[str, Any]) -> str | None:
+    """What the learner's calibration says, in a line (None while it is FSRS's own)."""
+    parts = []
+    if cal["exponent"] != 1.0:
+        parts.append(
+            f"you forget {'faster' if cal['exponent'] > 1 else 'slower'} than FSRS's average "
+            f"learner (x{cal['exponent']:.2f})"
+        )
+    if cal["first"] != 1.0:
+        parts.append(f"new items x{cal['first']:.2f} more")
+    if cal["lapsed"] != 1.0:
+        parts.append(f"items once forgotten x{cal['lapsed']:.2f}")
+    if cal["growth"]:
+        more = "more" if cal["growth"] > 0 else "less"
+        parts.append(f"{more} as items mature")
+    if cal["decay"] is not None:
+        pace = "keeps its pace" if cal["decay"] > cal["fsrs_decay"] else "slows down more"
+        parts.append(
+            f"forgetting {pace} after a long break (decay {cal['decay']:.2f}; FSRS "
+            f"{cal['fsrs_decay']:.2f})"
+        )
+    if not parts:
+        return None
+    return (
+        f"Recall     fitted to your {cal['reviews']} recall answers a day or more apart: "
+        + "; ".join(parts)
+        + ". Readiness and due dates allow for it"
+    )
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 def _held_out_table(out: Out, held: dict[str, Any]) -> None:
