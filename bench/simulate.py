@@ -1034,6 +1034,7 @@ class Checkpoint:
     readiness_outcomes: dict[str, float] | None = None
     # seen items by kind of card: [items, sum of FSRS's recall, of calibrated, of true recall]
     kinds: dict[str, list[float]] | None = None
+    calibration: dict[str, Any] | None = None  # what stats showed of the learner's calibration
 
 
 # stats' per-unit aggregation (public as ``readiness`` in newer cmirev, ``_readiness`` before)
@@ -1079,6 +1080,7 @@ def measure(world: World, label: str, moment: datetime, with_stats: bool) -> Che
     )
     if with_stats:
         report = stats.compute(study, world.units)
+        point.calibration = report.get("calibration")
         point.readiness_units = {row["unit"]: row["readiness"] for row in report["units"]}
         point.readiness_outcomes = {
             f"{row['unit']}/{o['id']}": o["readiness"]
@@ -1651,6 +1653,26 @@ def deadline_table(runs: Mapping[str, list[RunResult]]) -> str:
     return table(head, rows)
 
 
+def calibration_fit_table(rs: Sequence[RunResult], labels: Sequence[str]) -> str | None:
+    """The calibration stats showed at each checkpoint: mean and range over learners."""
+    rows = []
+    for label in labels:
+        cals = [c for c in (point(r, label).calibration for r in rs) if c and "decay" in c]
+        if not cals:
+            continue
+        row = [label, m([c["reviews"] for c in cals])]
+        for key in ("exponent", "first", "lapsed", "growth"):
+            values = [float(c[key]) for c in cals]
+            row.append(f"{statistics.mean(values):.2f} ({min(values):.2f}-{max(values):.2f})")
+        decays = [float(c["decay"] or c["fsrs_decay"]) for c in cals]
+        row.append(f"{statistics.mean(decays):.2f} ({min(decays):.2f}-{max(decays):.2f})")
+        rows.append(row)
+    if not rows:
+        return None
+    head = ["when", "recall answers", "exponent", "first interval", "forgotten before"]
+    return table([*head, "growth", "decay"], rows)
+
+
 def kinds_table(rs: Sequence[RunResult], labels: Sequence[str]) -> str | None:
     """Predicted against true recall by kind of card (all learners pooled), per checkpoint."""
     rows = []
@@ -1665,6 +1687,8 @@ def kinds_table(rs: Sequence[RunResult], labels: Sequence[str]) -> str | None:
         ranked = sorted(pooled, key=lambda k: [k.startswith(o) for o in order].index(True))
         for key in ranked:
             n, raw, shown, truth = pooled[key]
+            if n < len(rs):
+                continue  # fewer than one item per learner: nothing to read from it
             rows.append(
                 [label, key, f"{n / len(rs):.0f}", f"{raw / n:.3f}", f"{shown / n:.3f}",
                  f"{truth / n:.3f}", f"{(shown - truth) / n:+.3f}"]
@@ -1712,6 +1736,10 @@ def report(results: Sequence[RunResult], days: int) -> str:
         if kinds:
             out.append("\ncmirev, seen items by kind of card (all learners pooled):\n")
             out.append(kinds)
+        fitted = calibration_fit_table(runs["cmirev"], labels)
+        if fitted:
+            out.append("\ncmirev, the calibration fitted (mean and range over learners):\n")
+            out.append(fitted)
         out.append(f"\ncmirev per unit at {labels[1]}:\n")
         out.append(unit_table(runs["cmirev"], labels[1]))
         out.append("\ncmirev, answers to cards in review state (all learners pooled):\n")
@@ -1736,6 +1764,10 @@ def report(results: Sequence[RunResult], days: int) -> str:
             if kinds:
                 out.append("\ncmirev with a deadline set, seen items by kind of card:\n")
                 out.append(kinds)
+            fitted = calibration_fit_table(runs.get("cmirev-deadline", []), ["deadline"])
+            if fitted:
+                out.append("\ncmirev with a deadline set, the calibration fitted:\n")
+                out.append(fitted)
             out.append("\nSessions and answering:\n")
             out.append(diagnostics_table(runs))
     sens = {v: runs for (s, v, _), runs in grouped.items() if s == "sensitivity"}

@@ -224,7 +224,7 @@ def _maximum_likelihood(problem: _Problem, base: float) -> tuple[list[float], fl
 
     ratio = (math.sqrt(5) - 1) / 2
     a, b = high - ratio * (high - low), low + ratio * (high - low)
-    for _ in range(24):
+    while high - low > 0.01:  # the decay to within 1%
         if profile(a) < profile(b):
             high, b = b, a
             a = high - ratio * (high - low)
@@ -275,19 +275,22 @@ def _evaluate(
 ) -> tuple[float, list[float], list[list[float]]]:
     """The log loss at ``theta``, its gradient and its Hessian."""
     p = len(theta)
+    pairs = [(i, j) for i in range(p) for j in range(i, p)]
     loss, grad = 0.0, [0.0] * p
-    hess = [[0.0] * p for _ in range(p)]
+    upper = [0.0] * len(pairs)
     for xi, ui, yi in zip(x, u, y, strict=True):
-        s = sum(a * b for a, b in zip(theta, xi, strict=True))
+        s = 0.0
+        for a, b in zip(theta, xi, strict=True):
+            s += a * b
         value, d1, d2 = _terms(s, ui, yi)
         loss += value
         for i in range(p):
             grad[i] += d1 * xi[i]
-            for j in range(i, p):
-                hess[i][j] += d2 * xi[i] * xi[j]
-    for i in range(p):
-        for j in range(i):
-            hess[i][j] = hess[j][i]
+        for n, (i, j) in enumerate(pairs):
+            upper[n] += d2 * xi[i] * xi[j]
+    hess = [[0.0] * p for _ in range(p)]
+    for n, (i, j) in enumerate(pairs):
+        hess[i][j] = hess[j][i] = upper[n]
     return loss, grad, hess
 
 
