@@ -221,11 +221,21 @@ class Study:
         first = scheduler.first_interval(card, self.tz, self.settings.day_start_hour)
         return card.stability, first, card.fails > 0
 
+    def _kind_for(
+        self, calibration: Calibration, card: CardState
+    ) -> tuple[float | None, bool, bool]:
+        """:meth:`kind`, without working out the study days when the calibration does not
+        tell first-interval cards apart (stats reads every card)."""
+        if calibration.first == 1.0:
+            return card.stability, False, card.fails > 0
+        return self.kind(card)
+
     def recall(self, card: CardState, when: datetime | None = None) -> float:
         """The learner's predicted chance of recalling the card's item at ``when`` (now):
         FSRS's recall calibrated to this learner, for this card."""
         r = scheduler.retrievability(self.settings, card, when or self.now(), self.tz)
-        return self.calibration.recall(r, *self.kind(card))
+        calibration = self.calibration
+        return calibration.recall(r, *self._kind_for(calibration, card))
 
     # -- one memory per idea
 
