@@ -169,11 +169,12 @@ def test_reviews_are_scheduled_for_when_calibrated_recall_reaches_the_target() -
     target = fast.retention(0.9)
     assert target == pytest.approx(0.9**0.5)  # FSRS's R at due, so that R ** 2 = 0.9
     assert fast.recall(target) == pytest.approx(0.9)
-    assert Calibration(4.0, 500).retention(0.9) == 0.97  # kept within the settable range
+    assert Calibration(20.0, 500).retention(0.9) == 0.99  # kept within FSRS's sensible range
+    assert Calibration(4.0, 500).retention(0.9) == pytest.approx(0.9**0.25)  # above 0.97
     assert Calibration(0.4, 500).retention(0.9) == pytest.approx(0.9**2.5)
     shaped = Calibration(2.0, 500, first=1.5, lapsed=0.5, growth=0.2, decay=0.5)
     for kind in ((2.0, False, False), (40.0, False, True), (3.0, True, False)):
-        assert shaped.retention(0.9, *kind) < 0.97  # not held at the top of the range
+        assert shaped.retention(0.9, *kind) < 0.99  # not held at the top of the range
         at_due = shaped.retention(0.9, *kind)
         assert shaped.recall(at_due, *kind) == pytest.approx(0.9, abs=1e-6)
     assert shaped.retention(0.9, 3.0, True) > shaped.retention(0.9, 3.0)  # reviewed sooner

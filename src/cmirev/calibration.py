@@ -22,9 +22,9 @@ own answers by a handful of numbers, one for each part of FSRS that is most pers
   power law fitted to many users at once; one learner's memory can fall away more like an
   exponential (a larger decay, up to py-fsrs's bound 0.8), which matters after a long break.
 
-So recall is ``(1 + f(decay) t / S) ** (-decay k)``, ``f(decay) = 0.9 ** (-1 / decay) - 1`` (so
-that recall is 0.9 when ``t = S / k``-ish on every curve), ``ln k = ln exponent + [first
-interval] ln first + [lapsed] ln lapsed + growth ln(S / REFERENCE_DAYS)``.
+So recall is ``(1 + f(decay) t / S) ** (-decay k)``, with ``f(decay) = 0.9 ** (-1 / decay) - 1``
+(every curve gives 0.9 at ``t = S`` when ``k = 1``, as FSRS's does) and ``ln k = ln exponent +
+[first interval] ln first + [lapsed] ln lapsed + growth ln(S / REFERENCE_DAYS)``.
 
 What it is fitted on: the learner's scored answers (a study day or more after the item's
 previous one) in a recall format, or from an exported log (flashcards, recalled). Recognition
@@ -41,8 +41,10 @@ James-Stein rule). A learner whose answers are what FSRS predicts gives ``z2`` n
 once the evidence is clear, however few the answers. Under ``MIN_REVIEWS`` nothing is fitted.
 
 It is used twice: readiness and every recall shown are calibrated, and the drill schedules each
-review for when the calibrated recall falls to the desired retention (FSRS's retention target
-for that card, kept within 0.70-0.97).
+review for when the calibrated recall falls to the desired retention: FSRS's retention target
+for that card, kept within 0.70-0.99. That is wider than what a learner may set (0.70-0.97): for
+a learner whose memory FSRS overstates sevenfold, a calibrated 0.90 is FSRS's 0.98, and held at
+0.97 such cards would come due at a calibrated 0.97 ** 7 = 0.81 (docs/scheduling.md).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ REFERENCE_DAYS = 5.0  # ``exponent`` is k at this stability (FSRS's, in days)
 LOWEST, HIGHEST = 0.2, 20.0  # any card's k stays within these
 DECAYS = (0.1, 0.8)  # the forgetting curve's decay stays within FSRS-6's bounds for w[20]
 FSRS6_DECAY = 0.1542  # FSRS-6's default decay (w[20]); fits are made against the one in use
-RETENTION_RANGE = (0.70, 0.97)
+RETENTION_RANGE = (0.70, 0.99)  # FSRS's target for a card (see the module docstring)
 CLIP = 1e-9
 # bounds of the log-factors (ln exponent, ln first, ln lapsed, growth) while fitting
 BOUNDS = ((math.log(LOWEST), math.log(HIGHEST)), (-3.0, 3.0), (-3.0, 3.0), (-1.0, 1.0))
@@ -264,7 +266,7 @@ def _terms(s: float, u: float, y: int) -> tuple[float, float, float]:
         return w, w, w
     if w > 30:  # forgotten when nearly certain to be: the loss is flat in s
         return -math.log1p(-math.exp(-w)), 0.0, 0.0
-    if w < 1e-12:  # forgotten when FSRS was certain of recall: clipped, as in evaluate
+    if w < 1e-12:  # forgotten when FSRS was all but certain of recall: the loss is clipped
         return -math.log(CLIP), 0.0, 0.0
     em1 = math.expm1(w)
     return -math.log(-math.expm1(-w)), -w / em1, w * (w * (em1 + 1) - em1) / (em1 * em1)
