@@ -574,23 +574,25 @@ def evaluate_view(out: Out, report: dict[str, Any]) -> None:
 
 def _calibration_text(cal: dict[str, Any]) -> str | None:
     """What the learner's calibration says, in a line (None while it is FSRS's own)."""
-    parts = []
-    if cal["exponent"] != 1.0:
-        parts.append(
-            f"you forget {'faster' if cal['exponent'] > 1 else 'slower'} than FSRS's average "
-            f"learner (x{cal['exponent']:.2f})"
-        )
+    kinds = []
     if cal["first"] != 1.0:
-        parts.append(f"new items x{cal['first']:.2f} more")
+        kinds.append(f"x{cal['first']:.2f} for items not yet reviewed on a second day")
     if cal["lapsed"] != 1.0:
-        parts.append(f"items once forgotten x{cal['lapsed']:.2f}")
-    if cal["growth"]:
-        more = "more" if cal["growth"] > 0 else "less"
-        parts.append(f"{more} as items mature")
+        kinds.append(f"x{cal['lapsed']:.2f} for items you forgot once")
+    if abs(cal["growth"]) >= 0.05:
+        kinds.append("more as items mature" if cal["growth"] > 0 else "less as items mature")
+    parts = []
+    if cal["exponent"] != 1.0 or kinds:
+        pace = "faster" if cal["exponent"] > 1 else "slower" if cal["exponent"] < 1 else "as fast"
+        parts.append(
+            f"you forget {pace} than FSRS's average learner (exponent {cal['exponent']:.2f}"
+            + "".join(f", {k}" for k in kinds)
+            + ")"
+        )
     if cal["decay"] is not None:
         pace = "keeps its pace" if cal["decay"] > cal["fsrs_decay"] else "slows down more"
         parts.append(
-            f"forgetting {pace} after a long break (decay {cal['decay']:.2f}; FSRS "
+            f"after a long break your forgetting {pace} (decay {cal['decay']:.2f}; FSRS "
             f"{cal['fsrs_decay']:.2f})"
         )
     if not parts:
