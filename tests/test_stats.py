@@ -193,7 +193,7 @@ def test_stats_says_what_the_calibration_found(weeks: tuple[Catalog, Path, datet
         "reviews": 900,
     }
     buffer = io.StringIO()
-    stats_view(PlainOut(buffer), {**shown, "calibration": fitted})
+    stats_view(PlainOut(buffer), {**shown, "calibration": fitted}, full=True)
     line = next(t for t in buffer.getvalue().splitlines() if t.startswith("Recall "))
     assert "fitted to your 900 recall answers" in line
     assert "you forget faster than FSRS's average learner (exponent 2.40" in line
@@ -202,5 +202,5 @@ def test_stats_says_what_the_calibration_found(weeks: tuple[Catalog, Path, datet
     assert "after a long break your forgetting keeps its pace (decay 0.60; FSRS 0.15)" in line
     plain = {**fitted, "exponent": 1.0, "first": 1.0, "lapsed": 1.0, "growth": 0.0, "decay": None}
     buffer = io.StringIO()
-    stats_view(PlainOut(buffer), {**shown, "calibration": plain})
+    stats_view(PlainOut(buffer), {**shown, "calibration": plain}, full=True)
     assert not any(t.startswith("Recall ") for t in buffer.getvalue().splitlines())

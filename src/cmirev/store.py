@@ -49,6 +49,10 @@ APPLICATION_ID = 0x636D6972  # "cmir"
 # The daily full check of the store's pages on open stops here (about 1.3 s of checking at
 # 20 ms a megabyte; a store this size holds some 90,000 reviews).
 QUICK_CHECK_MOST = 64_000_000
+# A card's columns, in the order _card reads them.
+_CARD_COLUMNS = (
+    "item, state, step, stability, difficulty, due, last_review, reps, fails, leech, first_review"
+)
 SCHEMA_VERSION = 9
 
 _SCHEMA_V1 = """
@@ -483,20 +487,14 @@ class Store:
 
     def card(self, item: str) -> CardState | None:
         row = self.db.execute(
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech, "
-            "first_review "
-            "FROM cards WHERE item = ?",
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE item = ?",
             (item,),
         ).fetchone()
         return _card(row) if row else None
 
     def cards(self, items: Iterable[str] | None = None) -> dict[str, CardState]:
         """Cards by item; only these items when given."""
-        sql = (
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech, "
-            "first_review "
-            "FROM cards"
-        )
+        sql = f"SELECT {_CARD_COLUMNS} FROM cards"
         if items is None:
             return {row[0]: _card(row) for row in self.db.execute(sql)}
         wanted = list(items)
@@ -520,10 +518,8 @@ class Store:
         """Cards falling due before ``before``, and leeches: the only cards a drill plan reads
         in full (the others only count as seen)."""
         sql = (
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
-            "FROM cards WHERE due < ? UNION "
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
-            "FROM cards WHERE leech = 1"
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE due < ? UNION "
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE leech = 1"
         )
         return {row[0]: _card(row) for row in self.db.execute(sql, (_ts(before),))}
 
