@@ -181,9 +181,9 @@ def owned_unit(catalog: Catalog, name: str | None) -> Unit:
         raise UsageError(f"which unit? give --unit ({_listed(mine)})")
     unit = content.find_unit(catalog, name)
     if unit is None:
-        names = [n for u in mine for n in (u.id, u.short)]
-        close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        names = {n.lower(): n for u in mine for n in (u.id, u.short)}
+        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.5)
+        hint = f"; did you mean '{names[close[0]]}'?" if close else ""
         yours = f" (yours: {_listed(mine)})" if mine else " (start one with 'cmirev new-unit CODE')"
         raise UsageError(f"unknown unit '{name}'{hint}{yours}")
     if is_builtin(catalog.paths[unit.id]):
@@ -273,10 +273,12 @@ _TRAILING: Final = frozenset(
 
 def slug(text: str) -> str:
     """An id from a text: its first words (up to six, 48 characters), lower case, ASCII,
-    joined by ``-``, not ending on a small word. Apostrophes join their word (Kotter's:
-    kotters)."""
+    joined by ``-``, not starting with an article nor ending on a small word. Apostrophes
+    join their word (Kotter's: kotters)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", re.sub(r"[\'`]", "", ascii_text.lower()))
+    while len(words) > 1 and words[0] in ("a", "an", "the"):
+        words.pop(0)
     kept: list[str] = []
     for word in words:
         if len(kept) == 6 or len("-".join([*kept, word])) > MAX_ID_LENGTH:
@@ -441,6 +443,12 @@ def _last_line(node: yaml.Node, lines: Sequence[str]) -> int:
         current = stack.pop()
         if current.start_mark.index < node.start_mark.index:
             continue  # an alias of an anchor earlier in the file: not this node's text
+        if isinstance(current, yaml.MappingNode) and not current.flow_style:
+            stack.extend(v for pair in current.value for v in pair)
+            continue  # a block collection ends where the next token starts: after comments
+        if isinstance(current, yaml.SequenceNode) and not current.flow_style:
+            stack.extend(current.value)
+            continue
         end = current.end_mark
         line = end.line - 1 if end.column == 0 and end.line > current.start_mark.line else end.line
         if isinstance(current, yaml.ScalarNode) and current.style in ("|", ">"):
@@ -449,10 +457,6 @@ def _last_line(node: yaml.Node, lines: Sequence[str]) -> int:
                 while line > current.start_mark.line and not lines[line].strip():
                     line -= 1
         last = max(last, line)
-        if isinstance(current, yaml.MappingNode) and not current.flow_style:
-            stack.extend(v for pair in current.value for v in pair)
-        elif isinstance(current, yaml.SequenceNode) and not current.flow_style:
-            stack.extend(current.value)
     return last
 
 
@@ -478,21 +482,18 @@ def insert_item(text: str, section: str, entry: Sequence[str]) -> tuple[str, int
         if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
             at = _last_line(value, lines) + 1
             indent = " " * value.start_mark.column
-        elif (isinstance(value, yaml.SequenceNode) and not value.value and value.flow_style) or (
-            isinstance(value, yaml.ScalarNode) and value.value == "" and value.style is None
+        elif (
+            isinstance(value, yaml.SequenceNode)
+            and not value.value
+            and value.end_mark.line == key.start_mark.line
         ):
-            # ``section: []`` or ``section:`` with nothing: the list starts on the next line.
+            # ``section: []``: the list starts on the next line instead.
             at = key.start_mark.line + 1
             indent = " " * (key.start_mark.column + 2)
-            if isinstance(value, yaml.SequenceNode):
-                row = lines[key.start_mark.line]
-                if value.end_mark.line != key.start_mark.line:
-                    raise CmirevError(
-                        f"'{section}' is written oddly: add the item with 'cmirev edit'"
-                    )
-                lines[key.start_mark.line] = (
-                    row[: value.start_mark.column].rstrip() + row[value.end_mark.column :]
-                )
+            row = lines[key.start_mark.line]
+            lines[key.start_mark.line] = (
+                row[: value.start_mark.column].rstrip() + row[value.end_mark.column :]
+            )
         else:
             line = key.start_mark.line + 1
             raise CmirevError(
@@ -634,17 +635,26 @@ def add_item(unit: Unit, path: Path, kind: Kind, fields: Mapping[str, Any]) -> A
     and read back as the old content plus this one item, before it replaces the file; if not,
     the file is untouched and the problems are raised.
     """
+    from cmirev import paths
     from cmirev.checks import NEAR_DUPLICATE
 
+    gid = f"{unit.id}/{fields['id']}"
     original = _read(path)
     text, line = insert_item(original, kind.section, _dump_item(fields))
     _same_but_one(original, text, kind.section, fields)
-    problems = check_text(path, text)
+    # The unit loaded, so its only problems before were near-duplicates (which loading allows);
+    # those that do not involve the new item were there already and are not this card's fault.
+    problems = [
+        p
+        for p in check_text(path, text)
+        if NEAR_DUPLICATE not in p.message or f"'{gid}'" in p.message
+    ]
     if problems:
         # A line at or after the new item's is a line of text that was never written.
-        shown = [
-            replace(p, line=None) if p.path == str(path) and (p.line or 0) >= line else p
-            for p in problems
+        here = paths.shown(path)
+        listed = [
+            replace(p, line=None) if p.path == here and (p.line or 0) >= line else p
+            for p in _as_shown(path, problems)
         ]
         hint = ""
         if any(NEAR_DUPLICATE in p.message for p in problems):
@@ -652,9 +662,9 @@ def add_item(unit: Unit, path: Path, kind: Kind, fields: Mapping[str, Any]) -> A
                 " (for a near-duplicate, give --same-as ITEM if it is one idea, or "
                 "--distinct-from ITEM if not)"
             )
-        raise NotSaved(shown, f"nothing was added, {path} is as it was{hint}")
+        raise NotSaved(listed, f"nothing was added, {here} is as it was{hint}")
     write_atomically(path, text.encode("utf-8"))
-    return Added(f"{unit.id}/{fields['id']}", kind, path, line)
+    return Added(gid, kind, path, line)
 
 
 def _same_but_one(before: str, after: str, section: str, item: Mapping[str, Any]) -> None:
@@ -926,7 +936,7 @@ def edit_file(
             if after == before:
                 known_good = True
                 return Edited(False)
-            problems = check_file(path) if after else [Problem(str(path), None, "", "removed")]
+            problems = _new_problems(path, before, after)
             known_good = not problems
             if known_good:
                 now = _ids(after)
@@ -940,6 +950,27 @@ def edit_file(
         if not known_good:
             write_atomically(path, before)
         raise
+
+
+def _as_shown(path: Path, problems: list[Problem]) -> list[Problem]:
+    """The problems, with this file named as the learner types it (``~/...``)."""
+    from cmirev.paths import shown
+
+    return [replace(p, path=shown(path)) if p.path == str(path) else p for p in problems]
+
+
+def _new_problems(path: Path, before: bytes, after: bytes) -> list[Problem]:
+    """The problems of the edited file, less the near-duplicates it had before the edit (which
+    loading allows: an edit elsewhere in the file is not to blame for them)."""
+    from cmirev.checks import NEAR_DUPLICATE
+
+    if not after:
+        return [Problem(str(path), None, "", "the file was removed or emptied")]
+    problems = check_file(path)
+    if any(NEAR_DUPLICATE in p.message for p in problems):
+        had = {p.message for p in check_text(path, before.decode("utf-8", "replace"))}
+        problems = [p for p in problems if NEAR_DUPLICATE not in p.message or p.message not in had]
+    return _as_shown(path, problems)
 
 
 def _ids(data: bytes) -> set[str]:
