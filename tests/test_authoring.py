@@ -296,6 +296,18 @@ def test_add_keeps_windows_line_endings(runner: CliRunner, hand: Path) -> None:
     assert raw.count(b"\n") == raw.count(b"\r\n")
 
 
+def test_add_writes_through_a_symlink(runner: CliRunner, hand: Path, tmp_path: Path) -> None:
+    """A unit file that is a symlink (to a synced folder, say) stays a link, and the file it
+    points to gets the card."""
+    real = tmp_path / "synced" / "hand-notes.yaml"
+    real.parent.mkdir()
+    hand.rename(real)
+    hand.symlink_to(real)
+    assert run(runner, "add", *TERM)[0] == 0
+    assert hand.is_symlink()
+    assert "  - id: psychological-safety\n" in real.read_text()
+
+
 def test_add_links_outcomes_and_criteria_that_exist(runner: CliRunner, hand: Path) -> None:
     """--outcome names an outcome of the unit (any case); --criterion links the outcomes that
     criterion evidences; outcomes and criteria are numbered on from the highest."""
@@ -580,6 +592,47 @@ def test_edit_with_problems_restores_the_file_exactly(
 
 
 @needs_sh
+def test_edit_is_not_blocked_by_a_near_duplicate_already_there_but_by_a_new_one(
+    runner: CliRunner, hand: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit elsewhere in a file that already had a near-duplicate is saved; an edit that
+    makes a new one, or puts a control character in a text, is refused and undone."""
+    had = HAND_WRITTEN.replace("Understand the Johari window.", "Understand feedback.")
+    hand.write_text(had)
+    reword = _editor(
+        tmp_path,
+        "ed1",
+        """\
+        for f; do :; done
+        sed -i 's/term: Johari window/term: The Johari window/' "$f"
+        """,
+    )
+    monkeypatch.setenv("VISUAL", str(reword))
+    assert run(runner, "edit", "HN/johari-window")[:2] == (
+        0,
+        f"Saved {hand}: no problems, 3 item(s).\n",
+    )
+    hostile = _editor(
+        tmp_path,
+        "ed2",
+        """\
+        for f; do :; done
+        sed -i 's/term: The Johari window/term: The \\x1b[2JJohari window/' "$f"
+        """,
+    )
+    monkeypatch.setenv("VISUAL", str(hostile))
+    saved = hand.read_bytes()
+    code, _, err = run(runner, "edit", "HN/johari-window")
+    assert code == 1
+    assert err.splitlines()[0].startswith(
+        f"Error: {hand}: YAML error: unacceptable character #x001b: control characters are not "
+        "allowed"
+    )
+    assert len(err.splitlines()) == 2
+    assert hand.read_bytes() == saved
+
+
+@needs_sh
 def test_edit_that_changes_an_id_warns_that_history_no_longer_matches(
     runner: CliRunner, hand: Path, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -749,7 +802,7 @@ def test_add_in_a_terminal_asks_for_what_is_missing(hand: Path) -> None:
 @needs_sh
 def test_edit_in_a_terminal_offers_to_reopen_at_the_problem(hand: Path, tmp_path: Path) -> None:
     """In a terminal, an invalid save shows its problems and offers to reopen the file at the
-    first one; fixing it there saves the fix. Saying no puts the old text back."""
+    first one; fixing it there saves the fix. Saying no, or Ctrl-C, puts the old text back."""
     count = tmp_path / "count"
     log = tmp_path / "args"
     script = _editor(
@@ -786,4 +839,13 @@ def test_edit_in_a_terminal_offers_to_reopen_at_the_problem(hand: Path, tmp_path
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
+    assert hand.read_bytes() == HAND_WRITTEN.encode()
+
+    count.unlink()
+    child = _spawn("edit", "HN/johari-window", env={"VISUAL": str(script)})
+    child.expect(r"Open the file again to fix it\? \[Y/n\]:")
+    child.sendintr()  # Ctrl-C at the question: the broken text must not stay
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
     assert hand.read_bytes() == HAND_WRITTEN.encode()

@@ -68,6 +68,11 @@ class Kind:
     links: bool = True  # whether it may serve outcomes
 
     @property
+    def is_criterion(self) -> bool:
+        """A criterion names the outcomes it evidences: it needs at least one."""
+        return self.section == "assessment_criteria"
+
+    @property
     def options(self) -> str:
         """Its options as help text says them: ``--term and --definition``."""
         names = [f"--{f.option}" + ("" if f.required else " (optional)") for f in self.fields]
@@ -244,31 +249,10 @@ def missing(kind: Kind, values: Mapping[str, str | None]) -> list[Field]:
 
 
 # Small words an id does not end on ("describing-examples-without-an").
-_TRAILING: Final = frozenset(
-    (
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "to",
-        "with",
-        "without",
-    )
-)
+_TRAILING: Final = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "to", "with", "without",
+))  # fmt: skip
 
 
 def slug(text: str) -> str:
@@ -581,7 +565,7 @@ def _outcomes(
     (items reach criteria through outcomes). Names are matched in any case."""
     if not kind.links and (outcomes or criteria):
         raise UsageError("a learning outcome links to nothing: leave out --outcome and --criterion")
-    if kind.prefix == "AC" and criteria:
+    if kind.is_criterion and criteria:
         raise UsageError(
             "a criterion names the outcomes it evidences: use --outcome, not --criterion"
         )
@@ -591,7 +575,7 @@ def _outcomes(
     for name in criteria:
         found = _known(unit, "assessment_criteria", name)
         serves.extend(found.outcomes)
-    if kind.prefix == "AC" and not serves:
+    if kind.is_criterion and not serves:
         raise UsageError("a criterion needs --outcome: the learning outcome(s) it evidences")
     return list(dict.fromkeys(serves))
 
@@ -689,9 +673,11 @@ def _read(path: Path) -> str:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace the file's bytes in one step (a temporary file beside it, renamed over it), so
-    an interruption leaves the old file or the new one, never half of one. Its permissions stay."""
+    an interruption leaves the old file or the new one, never half of one. Its permissions stay,
+    and a symlink stays a symlink: the file it points to is the one replaced."""
     import shutil
 
+    path = _resolved(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)

@@ -1414,8 +1414,12 @@ def add(
     outcomes, criteria = list(outcome or []), list(criterion or [])
     if ask:
         _ask_fields(what, values)
-        if what.links and not (outcomes or criteria) and (chosen.learning_outcomes or what.prefix):
-            outcomes = _ask_outcomes(chosen, required=what.prefix == "AC")
+        if (
+            what.links
+            and not (outcomes or criteria)
+            and (chosen.learning_outcomes or what.is_criterion)
+        ):
+            outcomes = _ask_outcomes(chosen, required=what.is_criterion)
     fields = authoring.item_fields(
         catalog,
         chosen,
