@@ -512,6 +512,24 @@ def test_add_says_when_a_card_gives_no_question(runner: CliRunner, hand: Path) -
     assert "Questions it gives: spot the mistake among good practice" in out
 
 
+def test_add_keywords_make_a_missing_word_question(runner: CliRunner, hand: Path) -> None:
+    """A tip with no name cmirev knows gives no question, and says how to get one; with
+    --keyword it is asked as a missing word. A keyword not in the text is refused."""
+    tip = "Quote the criterion you answer at the top of a section."
+    _, out, _ = run(runner, "add", "--kind", "guidance", "--text", tip)
+    assert "but the drill will not ask it: cmirev finds no fair question for it; list the " in out
+    hand.write_bytes(HAND_WRITTEN.encode())
+    code, out, _ = run(runner, "add", "--kind", "guidance", "--text", tip, "--keyword", "criterion")
+    assert code == 0
+    assert "Questions it gives: type the missing key word." in out
+    assert yaml.safe_load(hand.read_text())["guidance"][0]["keywords"] == ["criterion"]
+    hand.write_bytes(HAND_WRITTEN.encode())
+    code, _, err = run(runner, "add", "--kind", "guidance", "--text", tip, "--keyword", "heading")
+    assert code == 1
+    assert "guidance[0].keywords[0]: 'heading' does not appear in the item's text" in err
+    assert hand.read_bytes() == HAND_WRITTEN.encode()
+
+
 def test_add_help_lists_every_kind(runner: CliRunner) -> None:
     """--kind's help names every kind add can write."""
     _, out, _ = run(runner, "add", "--help")

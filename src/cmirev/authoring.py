@@ -515,9 +515,11 @@ def item_fields(
     same_as: Sequence[str] = (),
     distinct_from: Sequence[str] = (),
     item_id: str | None = None,
+    keywords: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The new item's fields in file order, checked: every value clean, no option the kind
-    does not take, links to outcomes, criteria and items that exist, an id that is free."""
+    does not take, links to outcomes, criteria and items that exist, an id that is free.
+    (That each keyword is in the text is checked with the rest of the unit.)"""
     from cmirev import content
     from cmirev.checks import ITEM_ID
 
@@ -550,10 +552,12 @@ def item_fields(
         "same_as": [content.find_item(catalog, name) for name in same_as],
         "distinct_from": [content.find_item(catalog, name) for name in distinct_from],
     }
+    words = list(dict.fromkeys(clean("keyword", word) for word in keywords))
     return {
         "id": item_id,
         **fields,
         **({"outcomes": serves} if serves else {}),
+        **({"keywords": words} if words else {}),
         **{key: list(dict.fromkeys(ids)) for key, ids in links.items() if ids},
     }
 

@@ -1361,6 +1361,15 @@ def add(
             help="Serve the outcomes this criterion of the unit evidences (repeatable).",
         ),
     ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keyword",
+            metavar="WORD",
+            help="A word or phrase of the text that carries its meaning: a missing-word "
+            "question blanks it (repeatable).",
+        ),
+    ] = None,
     same_as: Annotated[
         list[str] | None,
         typer.Option(
@@ -1430,6 +1439,7 @@ def add(
         same_as or [],
         distinct_from or [],
         item_id,
+        keyword or [],
     )
     added = authoring.add_item(chosen, Path(catalog.paths[chosen.id]), what, fields)
     _added_view(added, chosen.short, load_catalog())  # load_catalog also refreshes the cache
@@ -1507,7 +1517,9 @@ def _added_view(added: Any, code: str, catalog: Catalog) -> None:
         why = (
             "prerequisites are shown, never drilled"
             if added.kind.name == "prerequisite"
-            else "cmirev finds no fair question for it"
+            else "cmirev finds no fair question for it; list the words that carry its meaning "
+            f"as keywords (with {change}, or --keyword next time) and it can be asked as a "
+            "missing word"
         )
         out.text(f"It shows in 'cmirev show {code}', but the drill will not ask it: {why}.")
     out.text(f"Change it with {change}.")
