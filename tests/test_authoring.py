@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
 import sys
 import textwrap
@@ -782,8 +783,20 @@ def _spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
     full = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     full.update({"NO_COLOR": "1", "TERM": "xterm", **(env or {})})
     return pexpect.spawn(
-        str(CMIREV), list(args), env=full, dimensions=(24, 250), encoding="utf-8", timeout=30
+        str(CMIREV),
+        list(args),
+        env=full,
+        dimensions=(24, 250),
+        encoding="utf-8",
+        timeout=30,
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    """Ctrl-C interrupts the child even when the suite runs as a background job (a shell starts
+    those with SIGINT ignored, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_add_in_a_terminal_asks_for_what_is_missing(hand: Path) -> None:
