@@ -297,6 +297,33 @@ def test_add_keeps_windows_line_endings(runner: CliRunner, hand: Path) -> None:
     assert raw.count(b"\n") == raw.count(b"\r\n")
 
 
+def test_add_puts_the_file_back_if_the_catalog_then_fails_to_load(
+    runner: CliRunner, hand: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the whole catalog not load once the card is written (another file changed
+    meanwhile), the file gets its old text back and the problems are shown."""
+    from cmirev import loader
+    from cmirev.errors import ContentError, Problem
+
+    real = loader.load_catalog
+    calls: list[int] = []
+
+    def second_fails(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise ContentError([Problem("other.yaml", 3, "id", "changed meanwhile")])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_catalog", second_fails)
+    code, out, err = run(runner, "add", *TERM)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Error: other.yaml:3: id: changed meanwhile",
+        f"Error: 1 problem in 1 file: nothing was added, {hand} is as it was",
+    ]
+    assert hand.read_bytes() == HAND_WRITTEN.encode()
+
+
 def test_add_writes_through_a_symlink(runner: CliRunner, hand: Path, tmp_path: Path) -> None:
     """A unit file that is a symlink (to a synced folder, say) stays a link, and the file it
     points to gets the card."""

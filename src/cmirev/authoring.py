@@ -503,6 +503,7 @@ class Added:
     kind: Kind
     path: Path
     line: int
+    formats: tuple[str, ...] | None = None  # the question formats it gives (None: not known)
 
 
 def item_fields(
@@ -621,12 +622,15 @@ def add_item(unit: Unit, path: Path, kind: Kind, fields: Mapping[str, Any]) -> A
 
     The new text must pass every check ``cmirev validate`` makes (against all other units)
     and read back as the old content plus this one item, before it replaces the file; if not,
-    the file is untouched and the problems are raised.
+    the file is untouched and the problems are raised. Once written, the whole catalog is
+    loaded again; should that fail, the old text is put back.
     """
     from cmirev import paths
     from cmirev.checks import NEAR_DUPLICATE
+    from cmirev.loader import load_catalog
 
     gid = f"{unit.id}/{fields['id']}"
+    here = paths.shown(path)
     original = _read(path)
     text, line = insert_item(original, kind.section, _dump_item(fields))
     _same_but_one(original, text, kind.section, fields)
@@ -639,7 +643,6 @@ def add_item(unit: Unit, path: Path, kind: Kind, fields: Mapping[str, Any]) -> A
     ]
     if problems:
         # A line at or after the new item's is a line of text that was never written.
-        here = paths.shown(path)
         listed = [
             replace(p, line=None) if p.path == here and (p.line or 0) >= line else p
             for p in _as_shown(path, problems)
@@ -652,7 +655,12 @@ def add_item(unit: Unit, path: Path, kind: Kind, fields: Mapping[str, Any]) -> A
             )
         raise NotSaved(listed, f"nothing was added, {here} is as it was{hint}")
     write_atomically(path, text.encode("utf-8"))
-    return Added(gid, kind, path, line)
+    try:  # the whole catalog once more, as every command will load it (and cache it)
+        catalog = load_catalog()
+    except ContentError as exc:  # another file changed meanwhile: this card is not kept
+        write_atomically(path, original.encode("utf-8"))
+        raise NotSaved(exc.problems, f"nothing was added, {here} is as it was") from None
+    return Added(gid, kind, path, line, (catalog.formats or {}).get(gid))
 
 
 def _same_but_one(before: str, after: str, section: str, item: Mapping[str, Any]) -> None:

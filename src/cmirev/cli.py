@@ -1442,7 +1442,7 @@ def add(
         keyword or [],
     )
     added = authoring.add_item(chosen, Path(catalog.paths[chosen.id]), what, fields)
-    _added_view(added, chosen.short, load_catalog())  # load_catalog also refreshes the cache
+    _added_view(added, chosen.short)
 
 
 def _which_unit(catalog: Catalog, name: str | None, ask: bool) -> Any:
@@ -1490,7 +1490,7 @@ def _ask_outcomes(unit: Any, required: bool) -> list[str]:
     return str(answer).replace(",", " ").split()
 
 
-def _added_view(added: Any, code: str, catalog: Catalog) -> None:
+def _added_view(added: Any, code: str) -> None:
     """What ``add`` says: where the card went, how it will be asked, what next."""
     from cmirev import render
     from cmirev.paths import shown
@@ -1501,7 +1501,7 @@ def _added_view(added: Any, code: str, catalog: Catalog) -> None:
     out.text(
         f"Added {added.kind.name} {code}/{item_id} at line {added.line} of {shown(added.path)}."
     )
-    formats = (catalog.formats or {}).get(added.global_id)
+    formats = added.formats
     change = f"'cmirev edit {code}/{item_id}'"
     if formats:
         asked = "; ".join(FORMATS[f].label.lower() for f in formats)
