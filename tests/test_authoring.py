@@ -18,7 +18,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cmirev import authoring
+from cmirev import authoring, editing
 from cmirev.cli import app
 from cmirev.loader import load_catalog
 from cmirev.paths import builtin_units_dir, own_units_dir, shown, unit_dirs
@@ -793,11 +793,11 @@ def test_editor_command_follows_visual_then_editor(monkeypatch: pytest.MonkeyPat
     file = Path("/u/x.yaml")
     monkeypatch.setenv("EDITOR", "emacs -nw")
     monkeypatch.delenv("VISUAL", raising=False)
-    assert authoring.editor_command(file, 7) == ["emacs", "-nw", "+7", "/u/x.yaml"]
+    assert editing.editor_command(file, 7) == ["emacs", "-nw", "+7", "/u/x.yaml"]
     monkeypatch.setenv("VISUAL", "code --wait")
-    assert authoring.editor_command(file, 7) == ["code", "--wait", "-g", "/u/x.yaml:7"]
+    assert editing.editor_command(file, 7) == ["code", "--wait", "-g", "/u/x.yaml:7"]
     monkeypatch.setenv("VISUAL", "gedit")
-    assert authoring.editor_command(file, 7) == ["gedit", "/u/x.yaml"]
+    assert editing.editor_command(file, 7) == ["gedit", "/u/x.yaml"]
 
 
 # -- in a real terminal
@@ -815,7 +815,7 @@ def _spawn(*args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
         env=full,
         dimensions=(24, 250),
         encoding="utf-8",
-        timeout=30,
+        timeout=60,  # the machine may be busy: each save is checked against every unit
         preexec_fn=_default_sigint,
     )
 

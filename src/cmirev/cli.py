@@ -1556,12 +1556,12 @@ def edit(
 
     Example: cmirev edit HR/psychological-safety
     """
-    from cmirev import authoring, render
+    from cmirev import authoring, editing, render
     from cmirev.errors import Problem
     from cmirev.paths import shown
 
-    target = authoring.edit_target(name)
-    authoring.editor_command(target.path, target.line)  # no editor: say so before anything
+    target = editing.edit_target(name)
+    editing.editor_command(target.path, target.line)  # no editor: say so before anything
     ask = _interactive() and not no_retry
 
     def again(problems: list[Problem]) -> bool:
@@ -1569,9 +1569,9 @@ def edit(
             render.error(str(problem))
         return typer.confirm("Open the file again to fix it?", default=True)
 
-    done = authoring.edit_file(
+    done = editing.edit_file(
         target,
-        lambda path, line: authoring.run_editor(authoring.editor_command(path, line)),
+        lambda path, line: editing.run_editor(editing.editor_command(path, line)),
         again if ask else None,
     )
     back = f"{shown(target.path)} is back as it was before the edit"
