@@ -531,14 +531,15 @@ def test_where_shows_every_place_and_whether_it_exists(
     runner: CliRunner, isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before the first answer the data folder does not exist yet; afterwards the store does;
-    --json gives every path; a folder in CMIREV_UNITS is listed."""
+    --json gives every path; the learner's own units folder and a folder in CMIREV_UNITS are
+    listed."""
     result = runner.invoke(app, ["where"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert re.match(
         rf"Review store +{re.escape(str(isolated / 'reviews.sqlite3'))} +not yet", lines[2]
     )
-    assert "set CMIREV_UNITS" in lines[-1]
+    assert "cmirev new-unit" in lines[-1]
     at(isolated, load_catalog(), T0)
     mine = tmp_path / "my-units"
     mine.mkdir()
@@ -552,6 +553,7 @@ def test_where_shows_every_place_and_whether_it_exists(
         "backups",
         "cache",
         "builtin_units",
+        "own_units",
         "user_units",
     }
     assert found["store"]["exists"] and not found["config"]["exists"]

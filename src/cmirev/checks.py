@@ -29,6 +29,7 @@ _TEXTS = frozenset({"text", "definition", "correction", "statement", "true_form"
 UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 ITEM_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+NEAR_DUPLICATE = "say nearly the same thing"  # in every near-duplicate problem's message
 
 _FRIENDLY = {
     "missing": "required field is missing",
@@ -387,7 +388,7 @@ def check_duplicates(
         path, root = where[unit_id]
         loc = (*index[here], "id")
         message = (
-            f"'{here}' and '{other}' say nearly the same thing (similarity {score:.2f}): "
+            f"'{here}' and '{other}' {NEAR_DUPLICATE} (similarity {score:.2f}): "
             "link them with same_as if they are one idea, or name each other in distinct_from "
             "if they are not"
         )

@@ -1222,8 +1222,8 @@ def where(
 ) -> None:
     """Show where cmirev keeps your data and finds units, and whether each place exists yet.
 
-    The data folder holds the review store, settings and backups; CMIREV_HOME moves it, and
-    CMIREV_UNITS adds folders of your own units.
+    The data folder holds the review store, settings, backups and your own units (made with
+    'cmirev new-unit'); CMIREV_HOME moves it, and CMIREV_UNITS adds more folders of units.
 
     Example: cmirev where
     """
@@ -1243,8 +1243,8 @@ def where(
     ]
     out = render.make_out()
     out.table(["", "Where", "Exists"], rows)
-    if not paths.extra_units_dirs():
-        out.text("No folders of your own units: set CMIREV_UNITS to add one.")
+    if not paths.own_units_dir().is_dir():
+        out.text("No units of your own yet: 'cmirev new-unit CODE' starts one in that folder.")
 
 
 @app.command()
@@ -1347,6 +1347,395 @@ def remind(
             f"Note: {slot:%H:%M} is before your study day starts "
             f"({study.settings.day_start_hour:02d}:00), so a drill then counts for the day before."
         )
+
+
+# -- Your own cards: new-unit, add, edit
+
+
+def _interactive() -> bool:
+    """Whether cmirev may ask for what is missing: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
+@app.command("new-unit")
+def new_unit(
+    code: Annotated[
+        str,
+        typer.Argument(
+            metavar="CODE",
+            help="Its short name: 2 to 12 letters or digits, any case (HR).",
+            show_default=False,
+        ),
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option("--title", metavar="TEXT", help="Its title (default: My CODE notes)."),
+    ] = None,
+    unit_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="Its id: lower-case words joined by '-' (default: from the title).",
+        ),
+    ] = None,
+    synopsis: Annotated[
+        str | None,
+        typer.Option("--synopsis", metavar="TEXT", help="A sentence or two on what it covers."),
+    ] = None,
+) -> None:
+    """Start a unit of your own cards in your data folder, ready for 'cmirev add'.
+
+    Every command loads it beside the built-in units, with no setting to change, and its code
+    works wherever a unit id does (cmirev show HR, cmirev drill --unit HR). A code or id
+    another unit already uses is refused.
+
+    Example: cmirev new-unit HR --title "My HR notes"
+    """
+    from cmirev import authoring, render
+    from cmirev.loader import load_catalog
+    from cmirev.paths import shown
+
+    made = authoring.new_unit(load_catalog(), code, title, unit_id, synopsis)
+    out = render.make_out()
+    out.text(
+        f'Started your unit {made.code} ({made.unit_id}), "{made.title}", in {shown(made.path)}.'
+    )
+    out.text(
+        f"Next: 'cmirev add --unit {made.code}' adds a card (in a terminal it asks for each "
+        "field; 'cmirev add --help' lists them)."
+    )
+    if synopsis is None:
+        out.text(
+            f"Its synopsis and overview are placeholders: change them with 'cmirev edit {made.code}'."
+        )
+
+
+@app.command()
+def add(
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Your unit, by code or id (default: your only one).",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="What to add: term, concept, misconception, mistake, fact, guidance, "
+            "prerequisite, outcome or criterion.",
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text",
+            metavar="TEXT",
+            help="A mistake, fact, tip, prerequisite, outcome or criterion: its text.",
+        ),
+    ] = None,
+    term: Annotated[
+        str | None, typer.Option("--term", metavar="TEXT", help="A term or concept: its name.")
+    ] = None,
+    definition: Annotated[
+        str | None,
+        typer.Option("--definition", metavar="TEXT", help="A term or concept: what it means."),
+    ] = None,
+    claim: Annotated[
+        str | None,
+        typer.Option("--claim", metavar="TEXT", help="A misconception: the wrong belief."),
+    ] = None,
+    correction: Annotated[
+        str | None,
+        typer.Option(
+            "--correction", metavar="TEXT", help="A misconception: why it is wrong, the right view."
+        ),
+    ] = None,
+    good_practice: Annotated[
+        str | None,
+        typer.Option(
+            "--good-practice",
+            metavar="TEXT",
+            help="A mistake: what to do instead, in the same form (drilled only with it).",
+        ),
+    ] = None,
+    attribution: Annotated[
+        str | None, typer.Option("--attribution", metavar="TEXT", help="A fact: who says so.")
+    ] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--outcome", metavar="LO", help="A learning outcome of the unit it serves (repeatable)."
+        ),
+    ] = None,
+    criterion: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--criterion",
+            metavar="AC",
+            help="Serve the outcomes this criterion of the unit evidences (repeatable).",
+        ),
+    ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keyword",
+            metavar="WORD",
+            help="A word or phrase of the text that carries its meaning: a missing-word "
+            "question blanks it (repeatable).",
+        ),
+    ] = None,
+    same_as: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--same-as", metavar="ITEM", help="An item stating the same idea: one memory for both."
+        ),
+    ] = None,
+    distinct_from: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--distinct-from", metavar="ITEM", help="An item that looks alike but is another idea."
+        ),
+    ] = None,
+    item_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="Its id (default: from its text; LO3, AC2 for outcomes, criteria).",
+        ),
+    ] = None,
+) -> None:
+    """Add a card to one of your own units, without writing YAML.
+
+    A term or concept takes --term and --definition; a misconception --claim and --correction;
+    a mistake --text and --good-practice; a fact --text and --attribution; guidance, a
+    prerequisite, an outcome or a criterion --text (a criterion also --outcome). In a terminal
+    it asks for whatever you leave out. The card is checked with every unit, as 'cmirev
+    validate' checks, before the file is written; the rest of the file, comments and all,
+    stays as it was, and no id ever changes, so review history stays with its card.
+
+    Example: cmirev add --unit HR --kind term --term "Psychological safety" --definition "..."
+    """
+    from cmirev import authoring
+    from cmirev.loader import load_catalog
+
+    catalog = load_catalog()
+    ask = _interactive()
+    chosen = _which_unit(catalog, unit, ask)
+    if kind is None and not ask:
+        raise UsageError(f"give --kind: {', '.join(authoring.KINDS)}")
+    what = authoring.kind_of(kind if kind is not None else _ask_kind())
+    values = {
+        "text": text,
+        "term": term,
+        "definition": definition,
+        "claim": claim,
+        "correction": correction,
+        "good-practice": good_practice,
+        "attribution": attribution,
+    }
+    outcomes, criteria = list(outcome or []), list(criterion or [])
+    if ask:
+        _ask_fields(what, values)
+        if (
+            what.links
+            and not (outcomes or criteria)
+            and (chosen.learning_outcomes or what.is_criterion)
+        ):
+            outcomes = _ask_outcomes(chosen, required=what.is_criterion)
+    fields = authoring.item_fields(
+        catalog,
+        chosen,
+        what,
+        values,
+        outcomes,
+        criteria,
+        same_as or [],
+        distinct_from or [],
+        item_id,
+        keyword or [],
+    )
+    added = authoring.add_item(chosen, Path(catalog.paths[chosen.id]), what, fields)
+    _added_view(added, chosen.short)
+
+
+def _which_unit(catalog: Catalog, name: str | None, ask: bool) -> Any:
+    """The unit ``add`` writes to: named, the learner's only one, or asked for."""
+    from cmirev import authoring
+
+    mine = authoring.own_units(catalog)
+    if name is None and ask and len(mine) > 1:
+        name = typer.prompt(f"Which of your units ({', '.join(u.short for u in mine)})")
+    return authoring.owned_unit(catalog, name)
+
+
+def _ask_kind() -> str:
+    """Ask, in a terminal, what kind of card to add, until the answer is one."""
+    from cmirev import authoring, render
+
+    while True:
+        answer = str(typer.prompt(f"Kind ({', '.join(authoring.KINDS)})"))
+        try:
+            return authoring.kind_of(answer).name
+        except UsageError as exc:
+            render.error(str(exc))
+
+
+def _ask_fields(kind: Any, values: dict[str, str | None]) -> None:
+    """Ask, in a terminal, for each field of the kind not given as an option."""
+    for field in kind.fields:
+        if values.get(field.option) is None:
+            values[field.option] = (
+                typer.prompt(field.prompt)
+                if field.required
+                else typer.prompt(field.prompt, default="", show_default=False)
+            )
+
+
+def _ask_outcomes(unit: Any, required: bool) -> list[str]:
+    """Ask which of the unit's learning outcomes a card serves."""
+    known = ", ".join(lo.id for lo in unit.learning_outcomes) or "none yet"
+    if required:
+        answer = typer.prompt(f"Learning outcomes it evidences ({known})")
+    else:
+        answer = typer.prompt(
+            f"Learning outcomes it serves ({known}; Enter for none)", default="", show_default=False
+        )
+    return str(answer).replace(",", " ").split()
+
+
+def _added_view(added: Any, code: str) -> None:
+    """What ``add`` says: where the card went, how it will be asked, what next."""
+    from cmirev import render
+    from cmirev.paths import shown
+    from cmirev.questions.formats import FORMATS
+
+    out = render.make_out()
+    item_id = added.global_id.split("/", 1)[1]
+    out.text(
+        f"Added {added.kind.name} {code}/{item_id} at line {added.line} of {shown(added.path)}."
+    )
+    formats = added.formats
+    change = f"'cmirev edit {code}/{item_id}'"
+    if formats:
+        asked = "; ".join(FORMATS[f].label.lower() for f in formats)
+        out.text(f"Questions it gives: {asked}. It joins your drill as a new card.")
+    elif added.kind.name == "mistake":
+        out.text(
+            f"The drill asks a mistake beside its good practice (what to do instead): add that "
+            f"with {change}, or give --good-practice next time. Until then it shows in "
+            f"'cmirev show {code}'."
+        )
+        return
+    elif formats is not None:
+        why = (
+            "prerequisites are shown, never drilled"
+            if added.kind.name == "prerequisite"
+            else "cmirev finds no fair question for it; list the words that carry its meaning "
+            f"as keywords (with {change}, or --keyword next time) and it can be asked as a "
+            "missing word"
+        )
+        out.text(f"It shows in 'cmirev show {code}', but the drill will not ask it: {why}.")
+    out.text(f"Change it with {change}.")
+
+
+@app.command()
+def edit(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="ITEM",
+            help="One of your cards (CODE/item, unit/item, or an id only one unit has), or one "
+            "of your units.",
+            show_default=False,
+        ),
+    ],
+    no_retry: Annotated[
+        bool,
+        typer.Option(
+            "--no-retry",
+            help="If the saved file has problems, put the old text back at once rather than "
+            "offer to reopen it.",
+        ),
+    ] = False,
+) -> None:
+    """Open one of your own cards in your editor at its line, and check the file when you save.
+
+    The editor is $VISUAL or $EDITOR (else nano or vi; notepad on Windows). When it closes,
+    the file is checked as 'cmirev validate' checks it. With problems, each is shown with its
+    line and, in a terminal, cmirev offers to reopen the file there; otherwise (or with
+    --no-retry) the text you started from is put back. Built-in units are not edited: start
+    your own with 'cmirev new-unit'. Changing a card's id parts it from its review history
+    (kept, and listed by 'cmirev validate'): cmirev warns when that happens.
+
+    Example: cmirev edit HR/psychological-safety
+    """
+    from cmirev import authoring, editing, render
+    from cmirev.errors import Problem
+    from cmirev.paths import shown
+
+    target = editing.edit_target(name)
+    editing.editor_command(target.path, target.line)  # no editor: say so before anything
+    ask = _interactive() and not no_retry
+
+    def again(problems: list[Problem]) -> bool:
+        for problem in problems:
+            render.error(str(problem))
+        return typer.confirm("Open the file again to fix it?", default=True)
+
+    done = editing.edit_file(
+        target,
+        lambda path, line: editing.run_editor(editing.editor_command(path, line)),
+        again if ask else None,
+    )
+    back = f"{shown(target.path)} is back as it was before the edit"
+    if done.restored and ask:
+        raise CmirevError(back)
+    if done.restored:
+        raise authoring.NotSaved(list(done.restored), back)
+    out = render.make_out()
+    if not done.changed:
+        out.text(f"No change to {shown(target.path)}.")
+        return
+    out.text(f"Saved {shown(target.path)}: no problems, {done.items} item(s).")
+    _warn_gone(target.path.stem, done.gone)
+
+
+def _warn_gone(unit_id: str, gone: tuple[str, ...]) -> None:
+    """Item ids an edit removed or renamed: their history stays, under the old id."""
+    from cmirev import render
+    from cmirev.loader import load_catalog
+    from cmirev.paths import store_path
+
+    if not gone:
+        return
+    reviews: dict[str, int] = {}
+    if store_path().exists():
+        try:
+            reviews = dict(_open_study(load_catalog()).orphans())
+        except ContentError:  # another unit's problem: the counts are not worth failing for
+            reviews = {}
+    out = render.make_out()
+    for item_id in gone:
+        gid = f"{unit_id}/{item_id}"
+        count = reviews.get(gid, 0)
+        if count:
+            out.text(
+                f"Warning: {gid} is no longer in the unit (its id changed, or it was removed): "
+                f"its {count} review(s) are kept but match no card now. Put the id back to "
+                "reconnect them; 'cmirev validate' lists such orphaned history."
+            )
+        else:
+            out.text(
+                f"Note: {gid} is no longer in the unit; it had no reviews, so no history is lost."
+            )
 
 
 _ASCII = {

@@ -235,7 +235,7 @@ def build_catalog(
     if duplicates:
         problems.extend(check_duplicates(loaded, extra))
     # Units from seeds first, in seed order (the award's own order), then the rest by id;
-    # the folders keep their order (built-in, then CMIREV_UNITS).
+    # the folders keep their order (built-in, the learner's own, then CMIREV_UNITS).
     folders = {d: n for n, d in enumerate(dict.fromkeys(p.parent for p, _, _ in loaded))}
     loaded.sort(key=lambda e: (folders[e[0].parent], e[1].seed is None, e[1].seed or "", e[1].id))
     catalog = Catalog(
@@ -277,7 +277,7 @@ class _CatalogUnpickler(pickle.Unpickler):
 
 
 def load_catalog(dirs: Sequence[Path] | None = None, *, use_cache: bool = True) -> Catalog:
-    """Every unit cmirev would load (built-in and ``CMIREV_UNITS``), validated.
+    """Every unit cmirev would load (built-in, the learner's own and ``CMIREV_UNITS``), validated.
 
     Raises ContentError listing every problem when any file is unusable.
     """

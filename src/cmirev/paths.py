@@ -2,6 +2,8 @@
 
 - Built-in units ship inside the package (``cmirev/data/units`` in a wheel) or, in a source
   checkout, in the repository's ``data/units``.
+- The learner's own units (``cmirev new-unit``, ``cmirev add``) live in ``units`` in the data
+  directory, loaded beside them whenever that folder exists; no setting is needed.
 - ``CMIREV_UNITS`` lists extra unit folders (``os.pathsep``-separated) loaded beside them.
 - ``CMIREV_HOME`` overrides the data directory (review store, settings, backups, cache);
   without it the platform's user data and cache directories are used.
@@ -31,12 +33,20 @@ def extra_units_dirs() -> list[Path]:
     return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
 
 
+def own_units_dir() -> Path:
+    """The learner's own units: ``units`` in the data directory, where ``cmirev new-unit``
+    writes. It may not exist yet."""
+    return home_dir() / "units"
+
+
 def unit_dirs() -> list[Path]:
-    """Every folder units are loaded from: built-in first, then ``CMIREV_UNITS``; a folder
-    named twice (or the built-in one named again) is loaded once."""
+    """Every folder units are loaded from: built-in first, then the learner's own folder (when
+    it exists: a missing one is simply not there yet), then ``CMIREV_UNITS``; a folder named
+    twice (or the built-in one named again) is loaded once."""
     found: list[Path] = []
     seen: set[str] = set()
-    for folder in [builtin_units_dir(), *extra_units_dirs()]:
+    own = own_units_dir()
+    for folder in [builtin_units_dir(), *([own] if own.is_dir() else []), *extra_units_dirs()]:
         try:
             key = str(folder.resolve())
         except (OSError, RuntimeError):
@@ -104,6 +114,7 @@ def locations() -> list[tuple[str, str, Path]]:
         ("backups", "Backups", backups_dir()),
         ("cache", "Cache", cache_dir()),
         ("builtin_units", "Built-in units", builtin_units_dir()),
+        ("own_units", "Your units (new-unit, add)", own_units_dir()),
     ]
     found += [("user_units", "Your units (CMIREV_UNITS)", p) for p in extra_units_dirs()]
     return found
