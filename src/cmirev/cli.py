@@ -7,12 +7,14 @@ Expected failures are :class:`~cmirev.errors.CmirevError`; they are caught in on
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cmirev import __version__
 from cmirev.errors import CmirevError, ContentError, UsageError
@@ -61,11 +63,139 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
-app = typer.Typer(
+# Typer's help states a range as code ('x>=1', '5<=x<=240'): said in words instead.
+_RANGES = (
+    (re.compile(r"(-?[\d.]+)<=x<=(-?[\d.]+)"), r"\1 to \2"),
+    (re.compile(r"x>=(-?[\d.]+)"), r"at least \1"),
+    (re.compile(r"x<=(-?[\d.]+)"), r"at most \1"),
+)
+
+
+class _Command(TyperCommand):
+    """A command whose --help reads as words, not Python types: an argument is shown by its
+    metavar alone (Typer adds '<str>' or '<list[str]>' after it), a repeatable one with
+    '...', an optional one in brackets, and a number's range in words. Lines are never broken
+    at a hyphen, so a unit id or a format name in the help can be copied whole."""
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        import inspect
+
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]
+        if text:
+            formatter.write_paragraph()
+            indent = formatter.current_indent + formatter.indent_increment
+            for line in _wrap(text, formatter.width - indent):
+                formatter.write(f"{' ' * indent}{line}\n" if line else "\n")
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces += param.get_usage_pieces(ctx)
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            name, text = record
+            for pattern, words in _RANGES:
+                text = pattern.sub(words, text)
+            for placeholder, values in _VALUES.items():
+                if placeholder in text:
+                    text = text.replace(placeholder, values())
+            if param.param_type_name == "argument":
+                args.append((_argument_name(param), text))
+            else:
+                opts.append((name, text))
+        for heading, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(heading):
+                    _write_dl(formatter, rows)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Paragraphs wrapped to ``width`` (blank lines between), never at a hyphen; a paragraph
+    whose first line is Click's no-rewrap mark (a backspace) stays as written."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+        if paragraph.startswith("\b"):
+            lines += paragraph[1:].strip("\n").splitlines()
+        else:
+            lines += textwrap.wrap(
+                re.sub(
+                    r"[ \t\r\n]+", " ", paragraph.strip()
+                ),  # not str.split: no-break spaces stay
+                max(width, 20),
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        lines.append("")
+    return lines[:-1]
+
+
+def _write_dl(formatter: Any, rows: list[tuple[str, str]]) -> None:
+    """Click's two-column list of options or commands, wrapped by :func:`_wrap`."""
+    indent = " " * formatter.current_indent
+    first = min(max(len(name) for name, _ in rows), 30) + 2
+    width = max(formatter.width - formatter.current_indent - first - 2, 20)
+    for name, text in rows:
+        # '[default: 10; at least 1]' is kept on one line (textwrap breaks at spaces only).
+        text = re.sub(r"\[[^]]{1,40}\]$", lambda m: m.group().replace(" ", "\xa0"), text)
+        lines = [line.replace("\xa0", " ") for line in _wrap(text, width)] or [""]
+        if len(name) <= first - 2:
+            formatter.write(f"{indent}{name:<{first}}{lines[0]}".rstrip() + "\n")
+        else:
+            formatter.write(f"{indent}{name}\n{indent}{'':<{first}}{lines[0]}\n")
+        for line in lines[1:]:
+            formatter.write(f"{indent}{'':<{first}}{line}".rstrip() + "\n")
+
+
+def _formats() -> str:
+    from cmirev.questions.formats import FORMATS  # the question machinery: only for --help
+
+    return ", ".join(FORMATS)
+
+
+def _sections() -> str:
+    from cmirev.models import SECTIONS
+
+    return ", ".join(name for field, (name, _) in SECTIONS.items() if field != "prerequisites")
+
+
+# Values an option's help lists, filled in when --help is shown, from where they are defined.
+_VALUES = {"{formats}": _formats, "{sections}": _sections}
+
+
+def _argument_name(param: Any) -> str:
+    """How help shows an argument: its metavar (or name), '...' when it takes several."""
+    name = str(param.metavar or param.name.upper())
+    return name + ("..." if param.nargs != 1 and not name.endswith("...") else "")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _App(typer.Typer):
+    """A Typer app whose commands are :class:`_Command` unless told otherwise."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[_F], _F]:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _App(
     cls=_Group,
     help="Revise the CMI Level 6 Award in Public Service Leadership in a terminal.\n\n"
-    "Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;"
-    " cmirev show misconceptions; cmirev stats",
+    "Examples: cmirev drill (today's reviews); cmirev quiz psl; cmirev show misconceptions;"
+    " cmirev stats. New here? 'cmirev help' explains the words cmirev uses.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -98,8 +228,8 @@ def _root(
 ) -> None:
     """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
 
-    Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;
-    cmirev show misconceptions; cmirev stats
+    Examples: cmirev drill (today's reviews); cmirev quiz psl; cmirev show misconceptions;
+    cmirev stats. New here? 'cmirev help' explains the words cmirev uses.
     """
 
 
@@ -153,10 +283,13 @@ def show(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Print one section across units, or a whole unit as a revision sheet.
+    """Print a section across units, or a unit as a revision sheet.
 
-    Examples: cmirev show misconceptions; cmirev show terms --search kotter;
-    cmirev show public-services-leadership; cmirev show references --unit leadership-in-practice
+    \b
+    Examples: cmirev show misconceptions
+              cmirev show terms --search kotter
+              cmirev show psl
+              cmirev show references --unit lip
     """
     from cmirev import content, render
     from cmirev.loader import load_catalog
@@ -190,31 +323,55 @@ def show(
 def quiz(
     units: Annotated[
         list[str],
-        typer.Argument(metavar="UNIT...", help="Unit ids, or 'all'.", show_default=False),
+        typer.Argument(
+            metavar="UNIT",
+            help="Units by id or code ('cmirev units' lists them), or 'all'.",
+            show_default=False,
+        ),
     ],
     count: Annotated[
-        int, typer.Option("-n", "--questions", min=1, help="How many questions.")
+        int,
+        typer.Option(
+            "-n",
+            "--questions",
+            min=1,
+            metavar="N",
+            help="How many questions (fewer when the units and filters hold fewer items).",
+        ),
     ] = 10,
     fmt: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", metavar="FORMAT", help="Only this format (repeatable)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Only this format (repeatable): {formats}.",
+        ),
     ] = None,
     section: Annotated[
         list[str] | None,
-        typer.Option("--section", "-s", metavar="SECTION", help="Only this section (repeatable)."),
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            help="Only this section (repeatable): {sections}.",
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Replay the quiz that had this seed.")
+        int | None,
+        typer.Option("--seed", metavar="N", help="Replay the quiz that had this seed."),
     ] = None,
     practice: Annotated[
         bool, typer.Option("--practice", help="Leave the review schedule untouched.")
     ] = False,
 ) -> None:
-    """Quiz yourself on one or more units; the end shows what to work on.
+    """Quiz yourself on units; the end shows what to work on.
 
     Type a letter for multiple choice, t/f, the word for a gap, letters in order for steps,
-    1-4 to grade a recall question; ? for help, q to stop. Piped, it reads one answer per line.
-    Answers count as reviews for the daily drill unless --practice is given.
+    1-4 to grade a recall question; ? for help, u to undo your last answer, q to stop. Piped,
+    it reads one answer per line. Answers count as reviews for the daily drill unless
+    --practice is given (then there is nothing to undo).
+
     Example: cmirev quiz public-services-leadership -n 5
     """
     import random
@@ -303,17 +460,29 @@ def drill(
     new: Annotated[
         int | None,
         typer.Option(
-            "--new", min=0, help="New items this time (default: what is left of today's limit)."
+            "--new",
+            min=0,
+            metavar="N",
+            help="New items this time (default: what is left of today's limit).",
         ),
     ] = None,
     most: Annotated[
         int | None,
-        typer.Option("--max", min=0, help="Most due reviews this time (default: today's limit)."),
+        typer.Option(
+            "--max", min=0, metavar="N", help="Most due reviews this time (default: today's limit)."
+        ),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed the question choices.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="Seed the question choices.")
+    ] = None,
     section: Annotated[
         list[str] | None,
-        typer.Option("--section", "-s", metavar="SECTION", help="Only this section (repeatable)."),
+        typer.Option(
+            "--section",
+            "-s",
+            metavar="SECTION",
+            help="Only this section (repeatable): {sections}.",
+        ),
     ] = None,
     outcome: Annotated[
         str | None,
@@ -344,18 +513,21 @@ def drill(
         ),
     ] = False,
 ) -> None:
-    """Today's spaced-repetition drill: due reviews first, then new items.
+    """Today's drill: due reviews first, then new items.
 
-    Every answer is saved as it is given; u undoes the last one, q stops (saved answers stay).
+    Every answer is saved as it is given ('cmirev help fsrs' explains the scheduling); u undoes the last one, q stops (saved answers stay).
     Focus it with --section, --outcome, --criterion (today's work among those items),
     --weakest N (practise the N items you are likeliest to forget, due or not) and --minutes.
     A unit with an assignment date ('cmirev deadline') is drilled toward it: its new items are
     spread so that all are seen in time, items that would be weak on the day are reviewed
     ahead, and the minutes a day you gave are the time box. --cram, for the last days, asks
-    the items weakest on the day first, due or not, and changes no schedule.
-    Example: cmirev drill --unit public-services-leadership --new 5
-    Example: cmirev drill --unit public-services-leadership --criterion AC2 --minutes 10
-    Example: cmirev drill --unit public-services-leadership --cram --minutes 20
+    the items weakest on the day first, due or not, and changes no schedule. Items you
+    suspended or buried ('cmirev suspend --list') are left out.
+
+    \b
+    Example: cmirev drill --unit psl --new 5
+    Example: cmirev drill --unit psl --criterion AC2 --minutes 10
+    Example: cmirev drill --unit psl --cram --minutes 20
     """
     from cmirev import content, deadline, quizui
     from cmirev.loader import load_catalog
@@ -493,13 +665,16 @@ def deadline(
     clear: Annotated[bool, typer.Option("--clear", help="Remove the unit's date.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Set, change, show or clear an assignment date; until then the unit's drill works toward it.
+    """Set or show an assignment date; the drill works toward it.
 
+    Sets, changes, shows or clears a unit's date; until then the unit's drill works toward it.
     With no arguments, lists every date with the plan toward it: the new items a day that get
     every item seen in time, whether that fits the minutes you have, and the recall projected
     on the day. Dates stay until cleared; after the date the unit is drilled as usual.
-    Example: cmirev deadline public-services-leadership 2026-12-05 --minutes 30
-    Example: cmirev deadline public-services-leadership --clear
+
+    \b
+    Example: cmirev deadline psl 2026-12-05 --minutes 30
+    Example: cmirev deadline psl --clear
     """
     from datetime import date
 
@@ -589,12 +764,14 @@ def plan(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outline as JSON.")] = False,
 ) -> None:
-    """An assignment outline: one section per assessment criterion, with its command verb and
-    the depth it demands, a word budget, the models to use and where each falls short, the
-    evidence to gather, facts to cite, what to avoid, and a checklist.
+    """Outline an assignment: a section per assessment criterion.
 
-    --out FILE.docx writes a Word document with real headings to write under; FILE.md Markdown.
-    Example: cmirev plan public-services-leadership --out my-assignment.docx
+    Each section has the criterion's command verb and the depth it demands, a word budget, the
+    models to use and where each falls short, the evidence to gather, facts to cite and what
+    to avoid; a checklist ends it. --out FILE.docx writes a Word document with real headings
+    to write under; FILE.md Markdown.
+
+    Example: cmirev plan psl --out my-assignment.docx
     """
     from cmirev import content, outline, render
     from cmirev.loader import load_catalog
@@ -632,12 +809,14 @@ def check(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Check an assignment draft against a unit: length, each criterion (addressed, thin or
-    missing), misconceptions stated, signs of common mistakes, and reference-list faults,
-    each with its line (a paragraph's number in a .docx).
+    """Check an assignment draft against a unit's criteria.
 
-    The draft is read in memory and never stored. Exit 0 whether or not there are findings.
-    Example: cmirev check my-assignment.docx --unit public-services-leadership
+    Reports the length, each criterion (addressed, thin or missing), misconceptions stated,
+    signs of common mistakes, and reference-list faults, each with its line (a paragraph's
+    number in a .docx). The draft is read in memory and never stored. Exit 0 whether or not
+    there are findings.
+
+    Example: cmirev check my-assignment.docx --unit psl
     """
     from cmirev import assess, content, drafts, render
     from cmirev.loader import load_catalog
@@ -658,6 +837,8 @@ def due(
 ) -> None:
     """What is due now, what is new, and a 7-day forecast, per unit.
 
+    Items you suspended or buried are not counted ('cmirev suspend --list').
+
     Example: cmirev due
     """
     from cmirev import content, render
@@ -677,10 +858,12 @@ def stats(
     unit: UnitsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
 ) -> None:
-    """Your progress: retention, a review calendar, the month's workload, and readiness per
-    unit, learning outcome and assessment criterion.
+    """Your progress: retention, workload and readiness.
 
-    Example: cmirev stats --unit public-services-leadership
+    Retention, a review calendar, the month's workload, readiness per unit, learning outcome
+    and assessment criterion ('cmirev help readiness'), and how many items you set aside.
+
+    Example: cmirev stats --unit psl
     """
     from cmirev import content, render
     from cmirev import stats as figures
@@ -703,13 +886,22 @@ def stats(
 
 @app.command(context_settings={"ignore_unknown_options": True})  # 'new_per_day -1' is a value
 def config(
-    key: Annotated[str | None, typer.Argument(help="A setting.", show_default=False)] = None,
-    value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)] = None,
+    key: Annotated[
+        str | None, typer.Argument(metavar="KEY", help="A setting.", show_default=False)
+    ] = None,
+    value: Annotated[
+        str | None, typer.Argument(metavar="VALUE", help="Its new value.", show_default=False)
+    ] = None,
 ) -> None:
-    """Show or change settings: desired_retention, new_per_day, max_reviews_per_day,
-    day_start_hour, learning_steps, slow_seconds (and which FSRS parameters are in use).
+    """Show or change your settings.
 
-    Examples: cmirev config; cmirev config desired_retention 0.85
+    The settings: desired_retention, new_per_day, max_reviews_per_day, day_start_hour,
+    learning_steps, slow_seconds (and which FSRS parameters are in use). 'cmirev help
+    retention', 'cmirev help steps' and 'cmirev help day' explain them.
+
+    \b
+    Examples: cmirev config
+              cmirev config desired_retention 0.85
     """
     from cmirev import render
     from cmirev.config import load_settings, normalise_key, save_setting, show_settings
@@ -761,14 +953,15 @@ def evaluate(
     revlog: RevlogOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """How well the scheduler predicts your recall: log loss, RMSE(bins) and AUC on every review
-    that came a study day or more after the item's last one.
+    """How well the scheduler predicts your recall.
 
-    Your own history by default; --revlog reads a CSV with card_id, review_rating and
+    Log loss, RMSE(bins) and AUC on every review that came a study day or more after the
+    item's last one. Your own history by default; --revlog reads a CSV with card_id, review_rating and
     review_time columns (an Anki export; days cut at 04:00 UTC). Then, on a time-ordered split
     (each of five later stretches predicted from the reviews before it), the defaults against
     parameters fitted to the earlier reviews (needs pip install 'cmirev[optimize]').
-    Example: cmirev evaluate --revlog ../shared/review-logs/anki-review-log-1.csv --json
+
+    Example: cmirev evaluate --revlog my-anki-reviews.csv --json
     """
     import dataclasses
 
@@ -802,6 +995,7 @@ def optimize(
     later ones better than the defaults (log loss and RMSE(bins)), and only once 1,000
     reviews came a study day or more after the item's last one. Needs the optional optimiser:
     pip install 'cmirev[optimize]'. With --revlog, fits an exported log and saves nothing.
+
     Example: cmirev optimize --dry-run
     """
     from cmirev import optimize as fitting
@@ -839,11 +1033,12 @@ def doctor(
         ),
     ] = False,
 ) -> None:
-    """Check the review store for damage (SQLite's full integrity check), and recover from it.
+    """Check the review store for damage, and recover from it.
 
-    --recover moves the damaged store aside (reviews.damaged-TIME.sqlite3), builds a new one
+    The check is SQLite's full integrity check. --recover moves the damaged store aside (reviews.damaged-TIME.sqlite3), builds a new one
     from every review that can still be read, replaying each item's answers to rebuild its
     schedule, and copies assignment dates, leech resets and cram answers where readable.
+
     Example: cmirev doctor --recover
     """
     from cmirev import render
@@ -886,7 +1081,10 @@ def leeches(
         ),
     ] = None,
 ) -> None:
-    """List items forgotten 8 times after they were learned (left out of drills), or reset them.
+    """List leeches (items forgotten 8 times), or reset them.
+
+    A leech was forgotten 8 times after it was learned and is left out of drills until reset
+    ('cmirev help leech').
 
     Example: cmirev leeches --reset thomas-kilmann
     """
@@ -921,14 +1119,20 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Unit files or folders (default: every unit cmirev loads).", show_default=False
+            metavar="PATH",
+            help="Unit files or folders (default: every unit cmirev loads).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check unit files and report every problem as path:line: field: message.
+    """Check unit files and report every problem with its line.
 
-    Exit 0 when every file is valid, 1 otherwise. Examples: cmirev validate;
-    cmirev validate my-units/
+    Each problem is one line, path:line: field: message. Exit 0 when every file is valid, 1
+    otherwise.
+
+    \b
+    Examples: cmirev validate
+              cmirev validate my-units/
     """
     from cmirev import render
     from cmirev.loader import build_catalog
@@ -991,17 +1195,19 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export units for Anki (phone or desktop), print, a spreadsheet or a script.
+    """Export units for Anki, print, a spreadsheet or a script.
 
-    anki: an .apkg with a deck per unit and a sub-deck per section; notes for terms (asked
+    anki (phone or desktop): an .apkg with a deck per unit and a sub-deck per section; notes for terms (asked
     both ways where fair), key-word clozes, and misconceptions, tagged by unit, outcome and
     criterion; importing a later export updates the same notes. md: a printable revision sheet
     per unit, with your readiness (predicted recall now) on each item once you have reviews.
     csv: one row per item (unit, section, id, kind, front, back, outcomes, criteria, readiness).
     json: every item with all its fields.
 
-    Examples: cmirev export anki cmi-level6.apkg; cmirev export md revision.md
-    public-services-leadership; cmirev export csv - | head
+    \b
+    Examples: cmirev export anki cmi-level6.apkg
+              cmirev export md revision.md psl
+              cmirev export csv - | head
     """
     from cmirev import content, render
     from cmirev import export as exporting
@@ -1022,13 +1228,13 @@ def export(
 
 # -- Beyond one terminal: progress between computers, where files live, backups, reminders
 
-progress_app = typer.Typer(
+progress_app = _App(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Carry your review history between computers: 'export' writes it to a file on one, "
-    "'import' merges that file into the other.\n\n"
+    help="Carry your review history between computers.\n\n'export' writes it to a file on "
+    "one, 'import' merges that file into the other.\n\n"
     "Example: cmirev progress export ~/OneDrive/cmirev/laptop.json",
 )
 app.add_typer(progress_app, name="progress")
@@ -1041,9 +1247,9 @@ def progress_export(
         typer.Argument(metavar="FILE", help="The file to write (JSON).", show_default=False),
     ],
 ) -> None:
-    """Write your whole review history to FILE, to import on another computer.
+    """Write your review history to a file for another computer.
 
-    Reviews, cram answers, leech resets and assignment dates. The file is written whole or not
+    Your whole history: reviews, cram answers, leech resets and assignment dates. The file is written whole or not
     at all, so a sync folder never carries half of one. Export at the end of a session.
 
     Example: cmirev progress export ~/OneDrive/cmirev/laptop.json
@@ -1067,13 +1273,13 @@ def progress_import(
     files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE...",
+            metavar="FILE",
             help="Files written by 'cmirev progress export'.",
             show_default=False,
         ),
     ],
 ) -> None:
-    """Merge review history exported on another computer into this one's.
+    """Merge another computer's review history into this one's.
 
     A review already here is never added twice, so importing a file again changes nothing,
     and your own file can be imported with the others. Every item with new answers has its
@@ -1099,9 +1305,9 @@ def progress_import(
 def where(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show where cmirev keeps your data and finds units, and whether each place exists yet.
+    """Show where cmirev keeps your data and finds units.
 
-    The data folder holds the review store, settings and backups; CMIREV_HOME moves it, and
+    Each place is listed with whether it exists yet. The data folder holds the review store, settings and backups; CMIREV_HOME moves it, and
     CMIREV_UNITS adds folders of your own units.
 
     Example: cmirev where
@@ -1137,13 +1343,15 @@ def backup(
         ),
     ] = None,
 ) -> None:
-    """Copy the review store to a new file: a consistent snapshot, safe while a drill runs in
-    another terminal (SQLite's backup API).
+    """Back up the review store to a file (safe mid-drill).
 
-    To restore one: close every cmirev, delete the store's -wal and -shm files if they are
+    The copy is a consistent snapshot, safe while a drill runs in another terminal (SQLite's
+    backup API). To restore one: close every cmirev, delete the store's -wal and -shm files if they are
     there, and copy the backup over the store ('cmirev where' shows where it is).
 
-    Examples: cmirev backup; cmirev backup ~/Documents/cmirev-copy.sqlite3
+    \b
+    Examples: cmirev backup
+              cmirev backup ~/Documents/cmirev-copy.sqlite3
     """
     from cmirev import paths, render
     from cmirev.store import Store
@@ -1185,10 +1393,10 @@ def remind(
         ),
     ] = None,
 ) -> None:
-    """Write a calendar file for Outlook or Google Calendar: a daily study slot with a
-    reminder, and each assignment date set with 'cmirev deadline' (a week's reminder before).
+    """Write a calendar file of study slots and assignment dates.
 
-    The slot is in local time. Write the file again after changing a date: importing it
+    For Outlook or Google Calendar: a daily study slot with a reminder, and each assignment
+    date set with 'cmirev deadline' (a week's reminder before). The slot is in local time. Write the file again after changing a date: importing it
     updates the events rather than adding copies.
 
     Example: cmirev remind --ics cmirev.ics --time 07:30 --minutes 15
