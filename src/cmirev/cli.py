@@ -529,7 +529,7 @@ def drill(
     Example: cmirev drill --unit psl --criterion AC2 --minutes 10
     Example: cmirev drill --unit psl --cram --minutes 20
     """
-    from cmirev import content, deadline, quizui
+    from cmirev import content, deadline, quizui, render
     from cmirev.loader import load_catalog
     from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
@@ -564,6 +564,9 @@ def drill(
             f"{len(plan.leeches)} leech(es) left out after {LEECH_FAILS} lapses: see 'cmirev leeches'.",
             dim=True,
         )
+    if study.held_keys:
+        for line in render.held_lines({k: len(v) for k, v in study.held_in(chosen).items()}):
+            out.text(line, dim=True)
     if not plan.items:
         quizui.nothing_due_view(out, study.due_report(chosen), plan)
         return
@@ -1434,6 +1437,143 @@ def remind(
             f"Note: {slot:%H:%M} is before your study day starts "
             f"({study.settings.day_start_hour:02d}:00), so a drill then counts for the day before."
         )
+
+
+# -- Items set aside: suspend, unsuspend, bury
+
+ItemsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ITEM",
+        help="Items as unit/item, the unit by id or code (PSL/thomas-kilmann), or an item id "
+        "only one unit has.",
+        show_default=False,
+    ),
+]
+SectionsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section",
+        "-s",
+        metavar="SECTION",
+        help="Every item of this section (repeatable; of every unit unless --unit): {sections}.",
+    ),
+]
+
+
+@app.command()
+def suspend(
+    items: ItemsArgument = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Every item of this unit (repeatable)."),
+    ] = None,
+    section: SectionsOption = None,
+    listing: Annotated[
+        bool, typer.Option("--list", help="List the items suspended or buried now.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+) -> None:
+    """Leave items out of drills until you unsuspend them.
+
+    A suspended item is left out of drills, due counts and readiness until 'cmirev unsuspend'
+    brings it back; its history is kept, and a quiz can still ask it. An idea stated in
+    several units is one memory, so its copies are suspended together. --list shows what is
+    suspended or buried ('cmirev stats' counts them).
+
+    \b
+    Examples: cmirev suspend PSL/thomas-kilmann
+              cmirev suspend --unit lip --section readings
+              cmirev suspend --list
+    """
+    from cmirev import holds, render
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    if listing or as_json:
+        if items or unit or section:
+            raise UsageError("--list shows every item set aside: leave out ITEM, --unit, --section")
+        found = holds.listing(study)
+        if as_json:
+            render.print_json(found)
+        else:
+            render.holds_view(render.make_out(), found)
+        return
+    done = holds.suspend(study, holds.select(study, items, unit, section, "suspend"))
+    for line in holds.summary(done, "suspend", study):
+        render.make_out().text(line)
+
+
+@app.command()
+def unsuspend(
+    items: ItemsArgument = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Every item of this unit (repeatable)."),
+    ] = None,
+    section: SectionsOption = None,
+    every: Annotated[bool, typer.Option("--all", help="Every item suspended or buried.")] = False,
+) -> None:
+    """Bring suspended or buried items back into drills.
+
+    Name the items as you suspended them (any copy of an idea stated in several units will
+    do), or choose them with --unit and --section; --all brings back everything set aside.
+
+    \b
+    Examples: cmirev unsuspend PSL/thomas-kilmann
+              cmirev unsuspend --unit lip
+              cmirev unsuspend --all
+    """
+    from cmirev import holds, render
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    if every:
+        if items or unit or section:
+            raise UsageError("--all brings back every item: leave out ITEM, --unit, --section")
+        chosen = sorted(study.store.holds(study.now()))
+        if not chosen:
+            render.make_out().text("Nothing is suspended or buried.")
+            return
+    else:
+        chosen = holds.select(study, items, unit, section, "unsuspend")
+        if unit or section:  # of a whole unit or section, only what is set aside is news
+            keys = {study.key(g) for g in study.store.holds(study.now())}
+            chosen = [g for g in chosen if study.key(g) in keys]
+            if not chosen:
+                render.make_out().text(
+                    "Nothing there is suspended or buried (see 'cmirev suspend --list')."
+                )
+                return
+    for line in holds.summary(holds.unsuspend(study, chosen), "unsuspend", study):
+        render.make_out().text(line)
+
+
+@app.command()
+def bury(
+    items: ItemsArgument = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", "-u", metavar="UNIT", help="Every item of this unit (repeatable)."),
+    ] = None,
+    section: SectionsOption = None,
+) -> None:
+    """Hide items from drills until the next study day.
+
+    A buried item comes back by itself when the next study day starts ('cmirev help day');
+    'cmirev unsuspend' brings it back sooner. Its history and schedule are kept.
+
+    \b
+    Examples: cmirev bury PSL/thomas-kilmann
+              cmirev bury --unit cpsp --section criteria
+    """
+    from cmirev import holds, render
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    done = holds.bury(study, holds.select(study, items, unit, section, "bury"))
+    for line in holds.summary(done, "bury", study):
+        render.make_out().text(line)
 
 
 _ASCII = {

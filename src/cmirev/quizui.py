@@ -318,7 +318,13 @@ def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:
     if report["next_due"]:
         out.text(f"Next review due {report['next_due_text']}.")
     unseen = total["new_available"]
-    if unseen:
+    if unseen and not report.get("new_per_day", 1):
+        out.text(
+            f"New items are switched off (config new_per_day is 0); {unseen} are waiting: "
+            "'cmirev drill --new 5' starts five now, 'cmirev config new_per_day 10' switches "
+            "them back on."
+        )
+    elif unseen:
         out.text(
             f"Today's new-item limit is used up, but {unseen} new item(s) are waiting: "
             "'cmirev drill --new 5' starts five more now."

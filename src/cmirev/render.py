@@ -317,13 +317,16 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
         )
     out.table(["Unit", "Due", "New", "Leech", *days], rows)
     total = report["total"]
+    switched_off = not report.get("new_per_day", 1) and not report.get("deadlines")
     lines = [
         f"Due now: {total['due_now']}. New items you can start today: "
         f"{min(report['new_left_today'], total['new_available'])} "
-        f"(of {total['new_available']} unseen)."
+        f"(of {total['new_available']} unseen"
+        + ("; new items are switched off: config new_per_day)." if switched_off else ").")
     ]
     if report["next_due"] and not total["due_now"]:
         lines.append(f"Next review due {report['next_due_text']}.")
+    lines += held_lines(report)
     for line in lines:
         out.text(line)
     out.text(
@@ -332,6 +335,15 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
     )
     if report.get("deadlines"):
         deadlines_view(out, report["deadlines"])
+
+
+def held_lines(counts: dict[str, Any]) -> list[str]:
+    """A line saying how many items the learner set aside, when any are (``suspended`` and
+    ``buried`` counts), and how to see them."""
+    parts = [f"{counts[k]} {k}" for k in ("suspended", "buried") if counts.get(k)]
+    if not parts:
+        return []
+    return [f"Left out as you asked: {' and '.join(parts)} ('cmirev suspend --list')."]
 
 
 def _date_text(iso: str) -> str:
@@ -423,6 +435,8 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
             f"{cal['exponent']:.2f}), so readiness and due dates allow for it"
         )
     out.text(f"Due today  {stats['due_today']}")
+    for line in held_lines(items):
+        out.text(line)
     if stats.get("deadlines"):
         deadlines_view(out, stats["deadlines"])
     _heatmap(out, stats["calendar"])
@@ -520,6 +534,26 @@ def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None
             )
     legend = ", ".join(f"{u['code']} {u['unit']}" for u in units)
     out.text(_fit(legend, None), dim=True)
+
+
+def holds_view(out: Out, found: list[dict[str, Any]]) -> None:
+    """`cmirev suspend --list`: the items set aside now, suspended ones first."""
+    if not found:
+        out.text("Nothing is suspended or buried: every item is in your drills.")
+        return
+    for kind, says in (
+        ("suspended", "Suspended, out of drills until 'cmirev unsuspend ITEM'"),
+        ("buried", "Buried, back when the next study day starts"),
+    ):
+        rows = [r for r in found if r["kind"] == kind]
+        if not rows:
+            continue
+        out.text(f"{says}: {len(rows)} item{'s' * (len(rows) != 1)}.")
+        for row in rows:
+            lines = [("", row["heading"] or "(no longer in the content)")]
+            if row["until_text"]:
+                lines.append(("Back", row["until_text"]))
+            out.entry(row["item"], lines)
 
 
 def no_history_view(out: Out) -> None:

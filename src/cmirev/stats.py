@@ -79,6 +79,7 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
             "learning": states["learning"],
             "learned": states["learned"],
             "leeches": states["leech"],
+            **{kind: len(gids) for kind, gids in study.held_in(units).items()},
         },
         "reviews_total": total,
         "reviews_today": count(start_today)[0],
