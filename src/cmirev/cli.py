@@ -405,8 +405,11 @@ def quiz(
             return study.overrule(review_id, answer)
         return review_id
 
+    def undo(review_id: object) -> object:
+        return study.undo(review_id) if study and isinstance(review_id, int) else None
+
     try:
-        run_quiz(questions, ui, summary, record, overrule=overrule)
+        run_quiz(questions, ui, summary, record, overrule=overrule, undo=None if practice else undo)
     except KeyboardInterrupt:
         summary.ended = "interrupted"
         quizui.summary_view(ui.out(), summary)

@@ -19,7 +19,8 @@ KEYS = (
     "Keys: type a letter (or number) for a multiple-choice answer, t or f for true or false, "
     "the word for a gap, the letters in order for steps, 1-4 to grade yourself; "
     "! overrules the marking of a typed answer you know was right; "
-    "? shows this help; q quits (answers so far are kept)."
+    "u undoes your last answer and asks its question again (in a drill, and in a quiz "
+    "unless --practice); ? shows this help; q quits (answers so far are kept)."
 )
 
 
