@@ -4,6 +4,7 @@ first-run note, errors that say what to type, and counts that say why they are s
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.main import get_command
@@ -71,3 +72,147 @@ def test_the_usage_line_names_arguments_plainly(runner: CliRunner) -> None:
     assert out.splitlines()[0].endswith(" quiz [OPTIONS] UNIT...")
     _, out, _ = run(runner, "export", "--help")
     assert out.splitlines()[0].endswith(" export [OPTIONS] FORMAT FILE|- [UNIT...]")
+
+
+# -- cmirev help: the glossary
+
+BRIEF_TOPICS = {
+    "leech": "8 times",
+    "retention": "0.90 (90%)",
+    "ratings": "Again",
+    "steps": "1 and 10 minutes",
+    "outcome": "LO2",
+    "criterion": "Pass or Refer",
+    "readiness": "counting as 0",
+    "day": "04:00",
+    "suspend": "next study day",
+    "codes": "PSL",
+}
+
+
+def test_help_lists_every_topic(runner: CliRunner) -> None:
+    """`cmirev help` lists the topics, each with what it explains, and how to read one."""
+    from cmirev.glossary import TOPICS
+
+    code, out, _ = run(runner, "help")
+    assert code == 0
+    for topic in TOPICS:
+        assert re.search(rf"^{re.escape(topic.name)} +{re.escape(topic.summary)}$", out, re.M)
+    assert set(BRIEF_TOPICS) <= {t.name for t in TOPICS}
+    assert "Type 'cmirev help TOPIC' (for example 'cmirev help leech') to read one." in out
+
+
+@pytest.mark.parametrize(("word", "says"), BRIEF_TOPICS.items())
+def test_each_topic_is_a_plain_paragraph_with_a_command(
+    runner: CliRunner, word: str, says: str
+) -> None:
+    """`cmirev help TOPIC` prints a title, a paragraph with the figures cmirev really uses,
+    and at least one command to type."""
+    code, out, err = run(runner, "help", word)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert set(lines[1]) == {"="}
+    assert says in lines[2] and len(lines[2].split()) > 25
+    assert any(line.startswith("  $ cmirev ") for line in lines[3:])
+
+
+@pytest.mark.parametrize(
+    ("word", "topic"),
+    [
+        ("Again", "ratings"),
+        ("easy", "ratings"),
+        ("desired_retention", "retention"),
+        ("learning_steps", "steps"),
+        ("learning steps", "steps"),
+        ("AC", "criterion"),
+        ("LO", "outcome"),
+        ("bury", "suspend"),
+        ("leeches", "leech"),
+        ("study-day", "day"),
+        ("read", "readiness"),
+    ],
+)
+def test_a_topic_answers_to_the_words_a_learner_uses(
+    runner: CliRunner, word: str, topic: str
+) -> None:
+    """Other words for a topic (any case, spaces or underscores) and a unique start find it."""
+    assert run(runner, "help", word)[1] == run(runner, "help", topic)[1]
+
+
+def test_every_suggested_command_exists(runner: CliRunner) -> None:
+    """Each command a topic tells the learner to type is a real command with real options."""
+    import shlex
+
+    from cmirev.glossary import TOPICS
+
+    for topic in TOPICS:
+        for command in topic.commands:
+            args = shlex.split(command)[1:]
+            code, _, err = run(runner, *args, "--help")
+            assert (code, err) == (0, ""), command
+
+
+def test_an_unknown_topic_suggests_the_closest(runner: CliRunner) -> None:
+    """A misspelt topic is a usage error naming the closest one; no match says where to look."""
+    assert run(runner, "help", "lech") == (
+        2,
+        "",
+        "Error: no help topic 'lech'; did you mean 'leech'? ('cmirev help' lists the topics)\n",
+    )
+    assert run(runner, "help", "zzz")[2] == (
+        "Error: no help topic 'zzz' ('cmirev help' lists the topics)\n"
+    )
+
+
+def test_help_with_a_command_name_shows_that_commands_help(runner: CliRunner) -> None:
+    """`cmirev help stats` is `cmirev stats --help`; `cmirev --help` still lists commands."""
+    code, out, _ = run(runner, "help", "stats")
+    assert code == 0 and "Your progress: retention, workload and readiness." in out
+    assert "--json" in out
+    code, out, _ = run(runner, "--help")
+    assert code == 0 and "\nCommands:\n" in out and "'cmirev help' explains the words" in out
+
+
+# -- the first run
+
+
+def test_the_first_study_command_explains_how_cmirev_works_once(
+    runner: CliRunner, isolated: Path
+) -> None:
+    """Before any answer, the first quiz, drill, due or stats starts with a few lines on how
+    cmirev works; the next one does not."""
+    from cmirev.glossary import WELCOME
+
+    code, out, _ = run_input(runner, "q\n", "quiz", "psl", "-n", "1", "--practice")
+    assert code == 0
+    assert out.startswith("\n".join(WELCOME) + "\n\nQuestion 1 of 1")
+    _, again, _ = run_input(runner, "q\n", "quiz", "psl", "-n", "1", "--practice")
+    assert "Welcome to cmirev" not in again
+    assert "Welcome to cmirev" not in run(runner, "due")[1]
+
+
+def test_json_output_never_carries_the_first_run_note(runner: CliRunner) -> None:
+    """`due --json` and `stats --json` print JSON only; the note waits for a command in words."""
+    import json
+
+    for command in ("due", "stats"):
+        code, out, _ = run(runner, command, "--json")
+        assert code == 0
+        json.loads(out)
+    code, out, _ = run(runner, "stats")
+    assert out.startswith("Welcome to cmirev. How it works, in brief:\n")
+
+
+def test_a_learner_with_answers_is_not_welcomed(runner: CliRunner, isolated: Path) -> None:
+    """Someone who already has reviews (from before this note existed) never sees it."""
+    run_input(runner, "a\n", "quiz", "psl", "-n", "1", "-f", "term", "--seed", "3")
+    (isolated / ".welcomed").unlink()
+    _, out, _ = run(runner, "due")
+    assert "Welcome to cmirev" not in out
+    assert (isolated / ".welcomed").exists()
+
+
+def run_input(runner: CliRunner, text: str, *args: str) -> tuple[int, str, str]:
+    """Run cmirev with these arguments and this standard input."""
+    result = runner.invoke(app, list(args), input=text)
+    return result.exit_code, result.stdout, result.stderr

@@ -391,6 +391,7 @@ def quiz(
     )
     if not questions:
         raise UsageError("no questions match those units, formats and sections")
+    _welcome(gap=False)
     study = None if practice else _open_study(catalog, seed)
     if study is not None:
         study.store.check_writable()  # say so now, not after the first answer
@@ -539,9 +540,10 @@ def drill(
     from cmirev.store import LEECH_FAILS
 
     catalog = load_catalog()
+    chosen = content.resolve_units(catalog, unit)
+    _welcome(gap=False)
     study = _open_study(catalog, seed)
     study.store.check_writable()  # say so now, not after the first answer
-    chosen = content.resolve_units(catalog, unit)
     only = _focus(study, chosen, section, outcome, criterion)
     dated = deadline.active(study, chosen)
     if minutes is None and dated and any(d.minutes for d in dated):
@@ -851,8 +853,10 @@ def due(
     from cmirev.loader import load_catalog
 
     catalog = load_catalog()
+    chosen = content.resolve_units(catalog, unit)
+    _welcome(as_json)
     study = _open_study(catalog)
-    report = study.due_report(content.resolve_units(catalog, unit))
+    report = study.due_report(chosen)
     if as_json:
         render.print_json(report)
         return
@@ -876,8 +880,10 @@ def stats(
     from cmirev.loader import load_catalog
 
     catalog = load_catalog()
+    chosen = content.resolve_units(catalog, unit)
+    _welcome(as_json)
     study = _open_study(catalog)
-    report = figures.compute(study, content.resolve_units(catalog, unit))
+    report = figures.compute(study, chosen)
     if as_json:
         render.print_json(report)
         return
@@ -1440,6 +1446,88 @@ def remind(
             f"Note: {slot:%H:%M} is before your study day starts "
             f"({study.settings.day_start_hour:02d}:00), so a drill then counts for the day before."
         )
+
+
+# -- Words a learner knows: the glossary, and a few lines the first time
+
+
+@app.command("help")
+def help_(
+    ctx: typer.Context,
+    topic: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TOPIC",
+            help="A word cmirev uses (leech, retention, again...), or a command's name.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Explain a word cmirev uses, such as leech or retention.
+
+    With no TOPIC, lists the topics. Each is a short paragraph in plain English with the
+    command to use. A command's name shows that command's --help.
+
+    \b
+    Examples: cmirev help
+              cmirev help leech
+              cmirev help again
+    """
+    from cmirev import glossary, render
+
+    out = render.make_out()
+    if topic is None:
+        render.topics_view(out, [(t.name, t.summary) for t in glossary.TOPICS])
+        return
+    try:
+        found = glossary.find(topic)
+    except UsageError:
+        group: Any = ctx.parent.command if ctx.parent else None
+        command = group.get_command(ctx, topic) if group is not None else None
+        if command is None or topic in ("help",):
+            raise
+        with typer.Context(command, info_name=topic, parent=ctx.parent) as sub:
+            sys.stdout.write(command.get_help(sub) + "\n")
+        return
+    render.topic_view(out, found.summary, glossary.explain(found), found.commands)
+
+
+def _welcome(as_json: bool = False, *, gap: bool = True) -> None:
+    """The first time a study command runs before any answer is saved: a few lines on how
+    cmirev works, once (a marker in the data folder remembers; a learner who already has
+    answers is marked without being told), never inside JSON output."""
+    from cmirev import paths
+
+    marker = paths.home_dir() / WELCOMED
+    if marker.exists():
+        return
+    new = True
+    if paths.store_path().exists():
+        from cmirev.store import Store
+
+        try:
+            with Store(paths.store_path()) as store:
+                new = not store.count_reviews()
+        except CmirevError:
+            return  # the command itself says what is wrong with the store
+    if new and as_json:
+        return  # next time, in words
+    if new:
+        from cmirev import glossary, render
+
+        out = render.make_out()
+        for line in glossary.WELCOME:
+            out.text(line)
+        if gap:  # a quiz or drill starts its first question with a blank line of its own
+            out.text("")
+    try:
+        paths.ensure_home()
+        marker.touch()
+    except (OSError, CmirevError):
+        pass  # a read-only data folder: the note may show again, nothing worse
+
+
+WELCOMED = ".welcomed"  # in the data folder: the first-run note has been shown
 
 
 # -- Items set aside: suspend, unsuspend, bury

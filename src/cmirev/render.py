@@ -536,6 +536,23 @@ def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None
     out.text(_fit(legend, None), dim=True)
 
 
+def topics_view(out: Out, topics: Sequence[tuple[str, str]]) -> None:
+    """`cmirev help`: every glossary topic with what it explains."""
+    out.table(["Topic", "What it explains"], [[name, summary] for name, summary in topics])
+    out.text("")
+    out.text("Type 'cmirev help TOPIC' (for example 'cmirev help leech') to read one.")
+    out.text("'cmirev --help' lists the commands, 'cmirev COMMAND --help' a command's options.")
+
+
+def topic_view(out: Out, summary: str, text: str, commands: Sequence[str]) -> None:
+    """`cmirev help TOPIC`: the summary as a title, the paragraph, the commands to try."""
+    out.title(summary[:1].upper() + summary[1:])
+    out.text(text)
+    out.text("")
+    for command in commands:
+        out.text(f"  $ {command}")
+
+
 def holds_view(out: Out, found: list[dict[str, Any]]) -> None:
     """`cmirev suspend --list`: the items set aside now, suspended ones first."""
     if not found:
