@@ -216,3 +216,66 @@ def run_input(runner: CliRunner, text: str, *args: str) -> tuple[int, str, str]:
     """Run cmirev with these arguments and this standard input."""
     result = runner.invoke(app, list(args), input=text)
     return result.exit_code, result.stdout, result.stderr
+
+
+# -- errors that say what to type
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["config", "newperday", "5"],
+            "Error: unknown setting 'newperday'; did you mean 'new_per_day'? (settings: "
+            "desired_retention, new_per_day, max_reviews_per_day, day_start_hour, "
+            "learning_steps, slow_seconds)",
+        ),
+        (
+            ["config", "retention"],
+            "Error: unknown setting 'retention'; did you mean 'desired_retention'?",
+        ),
+        (
+            ["quiz", "psl", "--section", "myth"],
+            "Error: unknown section 'myth'; did you mean 'myths'? (sections: outcomes, concepts, "
+            "criteria, guidance, mistakes, misconceptions, prerequisites, terms, readings)",
+        ),
+        (
+            ["quiz", "psl", "--format", "clze"],
+            "Error: unknown format 'clze'; did you mean 'cloze'? (formats: term, definition,",
+        ),
+        (
+            ["leeches", "--reset", "thomas-kilman"],
+            "Error: no item 'thomas-kilman'; did you mean 'public-services-leadership/thomas-kilmann'?",
+        ),
+        (
+            ["leeches", "--reset", "thomas-kilmann"],
+            "Error: 'public-services-leadership/thomas-kilmann' is not a leech; there are none",
+        ),
+        (
+            ["drill", "--unit", "psl", "--criterion", "AC9"],
+            "Error: no criterion 'AC9' in the units chosen: --criterion takes one of AC1, AC2, AC3",
+        ),
+        (
+            ["quiz", "lip", "--format", "order", "--section", "readings"],
+            "Error: no questions match those units, formats and sections: leave out a --format "
+            "or --section ('cmirev quiz --help' lists the values)",
+        ),
+        (
+            ["deadline", "psl", "--clear", "2027-01-01"],
+            "Error: --clear takes only the unit: cmirev deadline public-services-leadership --clear",
+        ),
+        (
+            ["plan", "psl", "--out", "notes.pdf"],
+            "Error: --out must end in .md or .docx, not '.pdf': for example --out notes.docx",
+        ),
+        (["backup"], "Error: no review store yet at"),
+    ],
+)
+def test_every_error_says_what_to_type_instead(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    """A mistyped setting, section, format or item, a criterion the unit lacks, an empty quiz
+    or a misused option: one line on stderr naming the value or command to use."""
+    code, out, err = run(runner, *args)
+    assert code in (1, 2) and out == ""
+    assert err.startswith(message) and len(err.splitlines()) == 1, err

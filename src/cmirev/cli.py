@@ -390,7 +390,10 @@ def quiz(
         Generator(catalog), chosen, count, random.Random(seed), formats, sections
     )
     if not questions:
-        raise UsageError("no questions match those units, formats and sections")
+        raise UsageError(
+            "no questions match those units, formats and sections: leave out a --format or "
+            "--section ('cmirev quiz --help' lists the values)"
+        )
     _welcome(gap=False)
     study = None if practice else _open_study(catalog, seed)
     if study is not None:
@@ -431,16 +434,25 @@ def _focus(
     if not (sections or outcome or criterion):
         return None
     fields = content.resolve_sections(sections)
+    chosen: list[str | None] = []
     for wanted, kind in ((outcome, "learning_outcomes"), (criterion, "assessment_criteria")):
         known = sorted({i.id for u in units for i in u.section(kind)})
-        if wanted and wanted not in known:
+        match = next((k for k in known if wanted and k.lower() == wanted.strip().lower()), None)
+        if wanted and match is None:
+            option = "--outcome" if kind == "learning_outcomes" else "--criterion"
             raise UsageError(
                 f"no {'learning outcome' if kind == 'learning_outcomes' else 'criterion'} "
-                f"'{wanted}' in the units chosen (known: {', '.join(known) or 'none'})"
+                f"'{wanted}' in the units chosen: {option} takes one of "
+                f"{', '.join(known) or 'none'} ('cmirev show "
+                f"{'outcomes' if kind == 'learning_outcomes' else 'criteria'}' shows them)"
             )
-    found = study.focus(units, fields, outcome, criterion)
+        chosen.append(match)
+    found = study.focus(units, fields, chosen[0], chosen[1])
     if not found:
-        raise UsageError("no items match that focus")
+        raise UsageError(
+            "no drilled items match that focus: leave out --section, --outcome or --criterion, "
+            "or choose another --unit ('cmirev show UNIT' shows what each item links to)"
+        )
     return found
 
 
@@ -541,10 +553,10 @@ def drill(
 
     catalog = load_catalog()
     chosen = content.resolve_units(catalog, unit)
-    _welcome(gap=False)
     study = _open_study(catalog, seed)
     study.store.check_writable()  # say so now, not after the first answer
     only = _focus(study, chosen, section, outcome, criterion)
+    _welcome(gap=False)
     dated = deadline.active(study, chosen)
     if minutes is None and dated and any(d.minutes for d in dated):
         minutes = min(d.minutes for d in dated if d.minutes)
@@ -711,7 +723,7 @@ def deadline(
     current = study.store.deadlines().get(chosen.id)
     if clear:
         if day or minutes:
-            raise UsageError("--clear takes only the unit")
+            raise UsageError(f"--clear takes only the unit: cmirev deadline {chosen.id} --clear")
         if not study.store.clear_deadline(chosen.id):
             raise UsageError(f"{chosen.id} has no assignment date (see 'cmirev deadline')")
         out.text(f"Cleared the assignment date of {chosen.id}: it is drilled as usual.")
@@ -735,7 +747,10 @@ def deadline(
     except ValueError:
         raise UsageError(f"'{day}' is not a date: give it as YYYY-MM-DD, e.g. 2026-12-05") from None
     if when < study.today():
-        raise UsageError(f"{when.isoformat()} has passed (today is {study.today().isoformat()})")
+        raise UsageError(
+            f"{when.isoformat()} has passed (today is {study.today().isoformat()}): give a "
+            f"date from today on, or clear it with 'cmirev deadline {chosen.id} --clear'"
+        )
     keep = current.minutes if current is not None and minutes is None else minutes
     study.store.set_deadline(chosen.id, when, keep)
     report = toward.outlook(study, study.store.deadlines()[chosen.id])
@@ -802,7 +817,10 @@ def plan(
         except OSError as exc:
             raise CmirevError(f"cannot write {out_file}: {exc.strerror or exc}") from None
     else:
-        raise UsageError(f"--out must end in .md or .docx, not '{suffix or out_file.name}'")
+        raise UsageError(
+            f"--out must end in .md or .docx, not '{suffix or out_file.name}': for example "
+            f"--out {out_file.stem or 'my-assignment'}.docx"
+        )
     render.make_out().text(f"Wrote the outline for {chosen.id} to {out_file}.")
 
 
@@ -1371,7 +1389,10 @@ def backup(
 
     live = paths.store_path()
     if not live.exists():
-        raise CmirevError(f"no review store yet at {paths.shown(live)}: nothing to back up")
+        raise CmirevError(
+            f"no review store yet at {paths.shown(live)}: nothing to back up (your first "
+            "'cmirev drill' or 'cmirev quiz' makes it)"
+        )
     target = file or paths.backup_path(env_clock()().astimezone(local_tz()))
     with Store(live) as store:
         store.backup(target)
