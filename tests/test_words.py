@@ -4,6 +4,7 @@ first-run note, errors that say what to type, and counts that say why they are s
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,152 @@ def test_every_error_says_what_to_type_instead(
     code, out, err = run(runner, *args)
     assert code in (1, 2) and out == ""
     assert err.startswith(message) and len(err.splitlines()) == 1, err
+
+
+# -- counts that say why they are smaller
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+LATER = T0 + timedelta(days=40)
+
+
+def at(runner: CliRunner, now: datetime, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """Run cmirev at a moment, in London, with this standard input."""
+    result = runner.invoke(
+        app, list(args), input=stdin, env={"CMIREV_NOW": now.isoformat(), "TZ": "Europe/London"}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_quiz_smaller_than_asked_says_why(runner: CliRunner) -> None:
+    """-n larger than the units and filters allow: the quiz says how many and why, first."""
+    from random import Random
+
+    from cmirev.loader import load_catalog
+    from cmirev.questions import Generator
+    from cmirev.session import build_quiz
+
+    catalog = load_catalog()
+    unit = catalog.get("public-services-leadership")
+    assert unit is not None
+    made = len(build_quiz(Generator(catalog), [unit], 50, Random(2), ["order"]))
+    code, out, _ = run_input(
+        runner, "q\n", "quiz", "psl", "-f", "order", "-n", "50", "--seed", "2", "--practice"
+    )
+    assert code == 0
+    lines = [line for line in out.splitlines() if line and not line.startswith(("Welcome", "- "))]
+    first = lines[0]
+    assert first == (
+        f"{made} questions, not 50: that is every item these units and filters leave (one "
+        "question per idea; prerequisites are not quizzed)."
+    )
+    _, out, _ = run_input(runner, "q\n", "quiz", "psl", "-n", "3", "--practice")
+    assert "not 3" not in out
+
+
+def test_due_and_stats_say_why_the_drill_holds_fewer_items_than_the_units(
+    runner: CliRunner,
+) -> None:
+    """`units` counts prerequisites; `due` and `stats` say the drill leaves them out."""
+    import json
+
+    units = json.loads(run(runner, "units", "--json")[1])
+    total = sum(u["counts"]["total"] for u in units)
+    prerequisites = sum(u["counts"]["prerequisites"] for u in units)
+    report = json.loads(run(runner, "due", "--json")[1])
+    pool = report["pool"]
+    assert (pool["in_units"], pool["prerequisites"]) == (total, prerequisites)
+    assert pool["drilled"] == report["total"]["new_available"]
+    line = (
+        f"The drill asks about {pool['drilled']} of the {total} items: {prerequisites} "
+        "prerequisites are read, not drilled"
+    )
+    assert line in run(runner, "due")[1]
+
+
+def test_new_items_switched_off_are_called_that(runner: CliRunner) -> None:
+    """With new_per_day 0, `due` and the drill say new items are switched off, not that
+    today's limit is used up."""
+    run(runner, "config", "new_per_day", "0")
+    _, out, _ = run(runner, "due")
+    assert "new items are switched off: config new_per_day" in out
+    _, out, _ = run_input(runner, "", "drill")
+    assert "New items are switched off (config new_per_day is 0)" in out
+    assert "limit is used up" not in out
+
+
+def test_the_drill_says_when_the_review_limit_holds_items_back(
+    runner: CliRunner, isolated: Path
+) -> None:
+    """More due than --max (or max_reviews_per_day) allows: the drill says how many wait and
+    how to ask them all."""
+    from cmirev.loader import load_catalog
+
+    from .helpers import answer, study_at
+
+    catalog = load_catalog()
+    study = study_at(catalog, isolated / "reviews.sqlite3", T0)
+    three = [g for g in study.entries if g not in study.group][:3]
+    study.store.close()
+    for gid in three:  # right answers a day apart until each is in review
+        day = T0
+        while (card := study_at(catalog, isolated / "reviews.sqlite3", day).card(gid)) is None or (
+            card.state != 2
+        ):
+            answer(study_at(catalog, isolated / "reviews.sqlite3", day), gid, True)
+            day += timedelta(days=1)
+    code, out, _ = at(runner, LATER, "drill", "--max", "1", "--new", "0", stdin="q\n")
+    assert code == 0
+    assert "Today's drill: 1 due, 0 new." in out
+    assert (
+        "2 more due today are over today's review limit (config max_reviews_per_day, or "
+        "--max): 'cmirev drill --max 3' asks them all now."
+    ) in out
+
+
+def test_a_twin_asked_today_explains_the_drill_due_count(runner: CliRunner, isolated: Path) -> None:
+    """An idea asked today as one unit's copy waits for tomorrow in another unit's drill, and
+    the drill says so where `due` counts it; the copy asked comes back for its own step."""
+    import json
+
+    from cmirev.loader import load_catalog
+
+    from .helpers import answer, study_at
+
+    psl, cpsp = (
+        "public-services-leadership/public-equals-private",
+        "collaborative-public-services-project/public-equals-private",
+    )
+    catalog = load_catalog()
+    answer(study_at(catalog, isolated / "reviews.sqlite3", T0), psl, True)
+    answer(study_at(catalog, isolated / "reviews.sqlite3", T0 + timedelta(days=1)), psl, True)
+    answer(study_at(catalog, isolated / "reviews.sqlite3", LATER), cpsp, False)  # a lapse
+    soon = LATER + timedelta(minutes=15)  # its relearning step has come
+    due = json.loads(at(runner, soon, "due", "--json", "--unit", "psl")[1])
+    assert due["total"]["due_now"] == 1
+    _, out, _ = at(runner, soon, "drill", "--unit", "psl", "--new", "0")
+    assert "Nothing is due now." in out or "Today's drill: 0 due" in out
+    assert (
+        "1 due item(s) wait for tomorrow: the same idea was asked today from another unit, "
+        "and an idea is asked once a day."
+    ) in out
+    _, out, _ = at(runner, soon, "drill", "--unit", "cpsp", "--new", "0", stdin="q\n")
+    assert "Today's drill: 1 due, 0 new." in out
+
+
+def test_the_copy_asked_today_comes_back_for_its_steps(runner: CliRunner, isolated: Path) -> None:
+    """An idea stated in several units keeps its memory on one card, filed under one unit's
+    copy; a lapse on another unit's copy brings that copy back for its relearning step."""
+    from cmirev.loader import load_catalog
+
+    from .helpers import answer, study_at
+
+    psl = "public-services-leadership/public-equals-private"  # not the copy the card is filed under
+    catalog = load_catalog()
+    answer(study_at(catalog, isolated / "reviews.sqlite3", T0), psl, True)
+    answer(study_at(catalog, isolated / "reviews.sqlite3", T0 + timedelta(days=1)), psl, True)
+    answer(study_at(catalog, isolated / "reviews.sqlite3", LATER), psl, False)
+    _, out, _ = at(
+        runner, LATER + timedelta(minutes=15), "drill", "--unit", "psl", "--new", "0", stdin="q\n"
+    )
+    assert "Today's drill: 1 due, 0 new." in out
+    assert "wait for tomorrow" not in out

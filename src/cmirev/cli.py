@@ -399,6 +399,8 @@ def quiz(
     if study is not None:
         study.store.check_writable()  # say so now, not after the first answer
     ui = quizui.make_quiz_ui()
+    if len(questions) < count:
+        ui.out().text(quizui.fewer_questions(len(questions), count))
     summary = Summary(seed=seed, planned=len(questions))
 
     def record(answer: Answer) -> int | None:
@@ -584,8 +586,12 @@ def drill(
     if study.held_keys:
         for line in render.held_lines({k: len(v) for k, v in study.held_in(chosen).items()}):
             out.text(line, dim=True)
+    new_off = new is None and not weakest and not dated and not study.settings.new_per_day
+    notes = quizui.plan_notes(plan, study.waiting(plan), new_off)
     if not plan.items:
         quizui.nothing_due_view(out, study.due_report(chosen), plan)
+        for line in notes[:-1] if new_off else notes:  # nothing_due_view says it too
+            out.text(line, dim=True)
         return
     ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
     time_note = f" Time box: {minutes:g} min." if minutes else ""
@@ -597,6 +603,8 @@ def drill(
         f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}.{time_note} "
         "u undoes, q stops."
     )
+    for line in notes:
+        out.text(line, dim=True)
     summary = Summary(seed=seed or 0, planned=len(plan.items))
 
     def record(answer: Answer) -> int:

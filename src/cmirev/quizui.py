@@ -312,6 +312,38 @@ def cram_summary_view(out: Out, summary: Summary) -> None:
             out.text(f"  {answer.question.model_answer}")
 
 
+def fewer_questions(made: int, asked: int) -> str:
+    """Why a quiz has fewer questions than -n asked for."""
+    return (
+        f"{made} question{'s' * (made != 1)}, not {asked}: that is every item these units and "
+        "filters leave (one question per idea; prerequisites are not quizzed)."
+    )
+
+
+def plan_notes(plan: Plan, waiting: int, new_off: bool) -> list[str]:
+    """Why today's drill asks fewer than 'cmirev due' counts, or no new items, when it does:
+    the daily review limit, ideas already asked today from another unit, new items off."""
+    notes = []
+    if plan.over_limit:
+        everything = len(plan.due) - len(plan.steps) + plan.over_limit
+        notes.append(
+            f"{plan.over_limit} more due today are over today's review limit "
+            f"(config max_reviews_per_day, or --max): 'cmirev drill --max {everything}' asks "
+            "them all now."
+        )
+    if waiting:
+        notes.append(
+            f"{waiting} due item(s) wait for tomorrow: the same idea was asked today from "
+            "another unit, and an idea is asked once a day."
+        )
+    if new_off:
+        notes.append(
+            "New items are switched off (config new_per_day is 0): 'cmirev drill --new 5' "
+            "starts five now."
+        )
+    return notes
+
+
 def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:
     """Nothing to drill now: when the next item is due, and how to take on new ones."""
     total = report["total"]

@@ -326,7 +326,15 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
     ]
     if report["next_due"] and not total["due_now"]:
         lines.append(f"Next review due {report['next_due_text']}.")
+    later = total["forecast"][0] - total["due_now"]
+    if later > 0:
+        lines.append(
+            f"{later} more fall due later today: the drill asks reviews due today at once, and "
+            "learning steps when they come back."
+        )
     lines += held_lines(report)
+    if "pool" in report:
+        lines += pool_lines(report["pool"])
     for line in lines:
         out.text(line)
     out.text(
@@ -335,6 +343,22 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
     )
     if report.get("deadlines"):
         deadlines_view(out, report["deadlines"])
+
+
+def pool_lines(pool: dict[str, int]) -> list[str]:
+    """Why the drill holds fewer items than the units ('cmirev units' counts them all)."""
+    if pool["drilled"] == pool["in_units"]:
+        return []
+    why = []
+    if pool["prerequisites"]:
+        why.append(f"{pool['prerequisites']} prerequisites are read, not drilled")
+    if pool["no_question"]:
+        why.append(f"{pool['no_question']} items have no question cmirev can make")
+    return [
+        f"The drill asks about {pool['drilled']} of the {pool['in_units']} items: "
+        + ("; ".join(why))
+        + "."
+    ]
 
 
 def held_lines(counts: dict[str, Any]) -> list[str]:
@@ -435,7 +459,7 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
             f"{cal['exponent']:.2f}), so readiness and due dates allow for it"
         )
     out.text(f"Due today  {stats['due_today']}")
-    for line in held_lines(items):
+    for line in held_lines(items) + pool_lines(stats["pool"]):
         out.text(line)
     if stats.get("deadlines"):
         deadlines_view(out, stats["deadlines"])

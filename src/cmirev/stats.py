@@ -81,6 +81,7 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
             "leeches": states["leech"],
             **{kind: len(gids) for kind, gids in study.held_in(units).items()},
         },
+        "pool": study.not_drilled(units),
         "reviews_total": total,
         "reviews_today": count(start_today)[0],
         "reviews_7d": count(since7)[0],

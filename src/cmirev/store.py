@@ -531,6 +531,16 @@ class Store:
         )
         return {item: bool(new) for item, new in rows}
 
+    def asked_today(self, since: datetime, until: datetime) -> dict[str, str]:
+        """Card -> the item last asked about it in [since, until): the card's own item, or
+        the same_as twin whose question was asked (one idea, one card, several copies)."""
+        rows = self.db.execute(
+            "SELECT item, coalesce(asked, item) FROM reviews WHERE ts >= ? AND ts < ? "
+            "ORDER BY ts, id",
+            (_ts(since), _ts(until)),
+        )
+        return {item: asked for item, asked in rows}
+
     # -- writing
 
     def record(

@@ -566,6 +566,7 @@ class Study:
             review_limit,
             self.tz,
             seen={gid for gid, key in keys.items() if key in held},
+            asked_today=self.store.asked_today(start, end) if self.group else None,
         )
         if new_limit is None:
             from cmirev.deadline import extend_plan
@@ -579,6 +580,27 @@ class Study:
                 review_limit,
             )
         return plan
+
+    def waiting(self, plan: Plan) -> int:
+        """Ideas due that the plan leaves for tomorrow because a copy of the same idea in
+        another unit was asked today (an idea is asked once a day): what makes the drill
+        ask fewer than 'cmirev due' counts."""
+        planned = {self.key(g) for g in plan.items}
+        return len({self.key(g) for g in plan.held} - planned)
+
+    def not_drilled(self, units: Sequence[Unit]) -> dict[str, int]:
+        """How the drill's pool compares with the units' items: items in the units, items
+        drilled (set aside or not), prerequisites (read, not drilled) and items of drilled
+        sections no question can be made about."""
+        total = sum(len(u.items()) for u in units)
+        drilled = len(self.items(units, held=True))
+        prerequisites = sum(len(u.prerequisites) for u in units)
+        return {
+            "in_units": total,
+            "drilled": drilled,
+            "prerequisites": prerequisites,
+            "no_question": total - drilled - prerequisites,
+        }
 
     def introduction(self, gid: str) -> tuple[str, list[tuple[str, str]]] | None:
         """A study card for an item never reviewed (nor its same_as twins): a heading and
@@ -668,6 +690,7 @@ class Study:
             "new_left_today": new_left,
             "suspended": len(aside["suspended"]),
             "buried": len(aside["buried"]),
+            "pool": self.not_drilled(units),
             "units": rows,
             "total": totals,
             "forecast_days": [(today + timedelta(days=i)).isoformat() for i in range(days)],
