@@ -394,10 +394,10 @@ def quiz(
             "no questions match those units, formats and sections: leave out a --format or "
             "--section ('cmirev quiz --help' lists the values)"
         )
-    _welcome(gap=False)
     study = None if practice else _open_study(catalog, seed)
     if study is not None:
         study.store.check_writable()  # say so now, not after the first answer
+    _welcome(gap=False)
     ui = quizui.make_quiz_ui()
     if len(questions) < count:
         ui.out().text(quizui.fewer_questions(len(questions), count))
@@ -880,8 +880,8 @@ def due(
 
     catalog = load_catalog()
     chosen = content.resolve_units(catalog, unit)
-    _welcome(as_json)
     study = _open_study(catalog)
+    _welcome(as_json)
     report = study.due_report(chosen)
     if as_json:
         render.print_json(report)
@@ -907,8 +907,8 @@ def stats(
 
     catalog = load_catalog()
     chosen = content.resolve_units(catalog, unit)
-    _welcome(as_json)
     study = _open_study(catalog)
+    _welcome(as_json)
     report = figures.compute(study, chosen)
     if as_json:
         render.print_json(report)

@@ -539,7 +539,7 @@ class Store:
             "ORDER BY ts, id",
             (_ts(since), _ts(until)),
         )
-        return {item: asked for item, asked in rows}
+        return dict(rows)
 
     # -- writing
 
