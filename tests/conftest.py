@@ -15,6 +15,42 @@ SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# Whole modules that drive the installed cmirev in pseudo-terminals, kill it, or simulate
+# long histories: `pytest -m "not slow"` leaves them out for a quick local run; CI runs all.
+SLOW_MODULES = frozenset(
+    {
+        "test_terminal",  # the installed cmirev in pseudo-terminals
+        "test_reliability",  # kill -9, two drills at once
+        "test_guesser",  # a guesser over thousands of questions
+        "test_questions",  # question properties over 1,000 seeds
+        "test_optimize",  # fitting FSRS on the shared log
+        "test_calibration",  # simulated learners
+        "test_sync",  # random merges of two computers
+        "test_yaml_suite",  # 333 YAML documents
+    }
+)
+# Single tests elsewhere that replay real or simulated histories.
+SLOW_TESTS = frozenset(
+    {
+        "test_replaying_a_real_history_gives_exactly_what_fsrs_computes",
+        "test_figures_after_three_weeks",
+        "test_a_card_round_trips_through_the_store_unchanged",
+        "test_a_busy_store_is_called_busy_and_kept",
+        "test_the_draft_corpus_is_judged_as_an_assessor_would",
+        "test_an_edited_item_updates_its_note_and_plain_text_survives_anki",
+        "test_anki_package_imports_with_decks_note_types_fields_and_tags",
+        "test_every_item_is_introduced_before_the_date_even_over_the_daily_limit",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        if item.path.stem in SLOW_MODULES or name in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own CMIREV_HOME, no extra unit folders, no colour, 100 columns."""

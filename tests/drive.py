@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -30,8 +31,20 @@ def spawn(*args: str, home: Path, extra_env: dict[str, str] | None = None) -> pe
     env.update(CMIREV_HOME=str(home), NO_COLOR="1", TERM="xterm")
     env.update(extra_env or {})
     return pexpect.spawn(
-        str(CMIREV), list(args), env=env, dimensions=(40, 100), encoding="utf-8", timeout=60
+        str(CMIREV),
+        list(args),
+        env=env,
+        dimensions=(40, 100),
+        encoding="utf-8",
+        timeout=60,
+        preexec_fn=default_signals,
     )
+
+
+def default_signals() -> None:
+    """In the child: Ctrl-C interrupts, even when the suite was started in the background
+    (a shell starts background jobs with SIGINT ignored, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Answerer:

@@ -456,3 +456,53 @@ def test_a_unit_code_must_be_unique_and_well_formed(
     sample_unit.write_text(text.replace("id: sample-unit", "id: sample-unit\ncode: my unit", 1))
     code, _, err = run(runner, "validate", str(units_dir))
     assert code == 1 and "'my unit' is not a unit code" in err
+
+
+@pytest.mark.parametrize(
+    ("shell", "env", "expected"),
+    [
+        ("bash", {"COMP_WORDS": "cmirev quiz p", "COMP_CWORD": "2"}, "psl"),
+        ("zsh", {"_TYPER_COMPLETE_ARGS": "cmirev drill --unit PS"}, '"PSL":"Public Services'),
+        (
+            "fish",
+            {"_TYPER_COMPLETE_ARGS": "cmirev quiz ps", "_TYPER_COMPLETE_FISH_ACTION": "get-args"},
+            "psl\tPublic Services Leadership",
+        ),
+        (
+            "powershell",
+            {"_TYPER_COMPLETE_ARGS": "cmirev show ps", "_TYPER_COMPLETE_WORD_TO_COMPLETE": "ps"},
+            "psl:::Public Services Leadership",
+        ),
+    ],
+)
+def test_shells_complete_unit_ids_and_codes(
+    isolated: Path, shell: str, env: dict[str, str], expected: str
+) -> None:
+    """With completion installed (cmirev --install-completion), Tab offers units by id and
+    code, in bash, zsh, fish and PowerShell, read from the content the learner has."""
+    import os
+    import subprocess
+
+    from .drive import CMIREV
+
+    done = subprocess.run(
+        [str(CMIREV)],
+        env={
+            **os.environ,
+            "CMIREV_HOME": str(isolated),
+            "_CMIREV_COMPLETE": f"complete_{shell}",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert expected in done.stdout
+    if shell == "bash":
+        assert done.stdout.split() == [
+            "public-services-leadership",
+            "psl",
+            "planning-to-meet-public-services-customer-requirements",
+            "pmpscr",
+        ]

@@ -84,12 +84,37 @@ def test_a_bad_config_file_is_one_line_not_a_traceback(runner: CliRunner, isolat
         (b"new_per_day = 1e400\n", "new_per_day must be a whole number, not inf"),
         (b"desired_retention = nan\n", "desired_retention must be a number, not nan"),
         (b"\xff\xfe", "not UTF-8 text"),
+        # F24: values named as the file spells them, not as Python prints them
+        (b"desired_retention = true\n", "desired_retention must be a number, not true\n"),
+        (
+            b"new_per_day = 1979-05-27T07:32:00Z\n",
+            "new_per_day must be a whole number, not a date (1979-05-27T07:32:00+00:00)\n",
+        ),
     ):
         config.write_bytes(content)
         result = runner.invoke(app, ["due"])
         assert result.exit_code == 1, content
         assert message in result.stderr and result.stderr.count("\n") == 1
         assert config.read_bytes() == content  # left as it was
+
+
+def test_a_config_file_saved_with_a_byte_order_mark_is_read(
+    runner: CliRunner, isolated: Path
+) -> None:
+    """Notepad saves UTF-8 with a BOM: the file is read, not 'Invalid statement' (F24)."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "config.toml").write_bytes(b"\xef\xbb\xbfnew_per_day = 4\n")
+    result = runner.invoke(app, ["config", "new_per_day"])
+    assert result.exit_code == 0 and result.stdout.splitlines()[1].split()[:2] == [
+        "new_per_day",
+        "4",
+    ]
+
+
+def test_all_beside_unit_names_means_every_unit(runner: CliRunner) -> None:
+    """`quiz all PSL` is every unit, not 'unknown unit all' (F24)."""
+    result = runner.invoke(app, ["quiz", "all", "PSL", "-n", "1", "--seed", "1", "--practice"])
+    assert result.exit_code == 0 and "Question 1 of 1" in result.stdout
 
 
 def test_a_negative_setting_is_a_value_not_an_option(runner: CliRunner) -> None:

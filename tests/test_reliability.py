@@ -142,3 +142,58 @@ def test_commands_start_while_another_process_is_writing(tmp_path: Path) -> None
     assert writer.wait(timeout=60) == 0
     reviews, _, integrity = store_state(home)
     assert (reviews, integrity) == (400, "ok")
+
+
+_SECOND_TERMINAL = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from cmirev.loader import load_catalog
+from tests.helpers import answer, study_at
+catalog = load_catalog()
+study = study_at(catalog, Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2]))
+for gid in sys.argv[3:]:
+    answer(study, gid, True)
+print("saved", flush=True)
+sys.stdin.readline()
+study.store.close()
+"""
+
+
+def test_a_deleted_write_ahead_log_loses_no_terminals_answers(tmp_path: Path) -> None:
+    """F22: the store's -wal and -shm deleted while a drill runs, a second terminal drills and
+    stays open, then the first answers again: every answer of both is in the store."""
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    from cmirev.loader import load_catalog
+
+    from .conftest import REPO
+    from .helpers import answer, study_at
+
+    catalog = load_catalog()
+    path = tmp_path / "reviews.sqlite3"
+    now = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
+    first = study_at(catalog, path, now)
+    items = list(first.entries)
+    for gid in items[:3]:
+        answer(first, gid, True)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink()
+    with subprocess.Popen(
+        [sys.executable, "-c", _SECOND_TERMINAL, str(path), now.isoformat(), *items[3:7]],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as second:
+        assert second.stdout is not None and second.stdin is not None
+        assert second.stdout.readline().strip() == "saved"
+        for gid in items[7:9]:
+            answer(first, gid, True)
+        second.stdin.write("\n")
+        second.stdin.close()
+        assert second.wait(timeout=60) == 0
+    first.store.close()
+    assert store_state(tmp_path) == (9, 9, "ok")

@@ -293,3 +293,27 @@ def test_the_scheduler_does_not_import_the_store() -> None:
 
     code = "import sys, cmirev.scheduler; sys.exit('cmirev.store' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_recall_is_exactly_what_fsrs_computes_on_study_days() -> None:
+    """scheduler.retrievability (FSRS's formula, no fsrs.Card per card) equals py-fsrs's own
+    get_card_retrievability fed the study-day moment, for default and personal parameters,
+    same-day, next-day, long gaps and a clock that went back."""
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    rng = Random(7)
+    london = ZoneInfo("Europe/London")
+    base = Settings(fuzz=False)
+    defaults = fsrs.Scheduler().parameters
+    personal = replace(base, parameters=(*defaults[:20], 0.3))
+    for chosen in (base, personal):
+        own = scheduler.fsrs_scheduler(chosen)
+        for _ in range(2000):
+            last = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(525_600))
+            card = CardState("u/i", 2, None, rng.uniform(0.1, 400), 5.0, last, last, 3)
+            now = last + timedelta(minutes=rng.randrange(-3000, 600_000))
+            ours = scheduler.retrievability(chosen, card, now, london)
+            moment = scheduler.study_time(chosen, card, now, london)
+            theirs = own.get_card_retrievability(scheduler.to_fsrs(card), moment)
+            assert ours == theirs, (card, now)

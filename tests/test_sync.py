@@ -62,8 +62,7 @@ def items(catalog: Catalog, count: int) -> list[str]:
     """``count`` items the drill asks about that have no twin (each has a card of its own)."""
     with tempfile.TemporaryDirectory() as folder:
         study = study_at(catalog, Path(folder) / "probe.sqlite3", T0)
-        siblings = catalog.siblings()
-        found = [g for g in study.entries if len(siblings.get(g, ())) <= 1]
+        found = [g for g in study.entries if g not in study.group]
         study.store.close()
     return found[:count]
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from .drive import default_signals
+
 CMIREV = Path(sys.executable).parent / "cmirev"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -23,7 +25,13 @@ def spawn(*args: str, width: int = 80, colour: bool = True) -> pexpect.spawn:
         env["NO_COLOR"] = "1"
     env["TERM"] = "xterm-256color"
     return pexpect.spawn(
-        str(CMIREV), list(args), env=env, dimensions=(40, width), encoding="utf-8", timeout=30
+        str(CMIREV),
+        list(args),
+        env=env,
+        dimensions=(40, width),
+        encoding="utf-8",
+        timeout=30,
+        preexec_fn=default_signals,
     )
 
 

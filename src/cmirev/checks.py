@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cmirev.errors import CONTROL, Problem
-from cmirev.loader import field_path, locate
 from cmirev.models import SECTION_FIELDS, Unit
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    import yaml
     from pydantic import TypeAdapter
 
 # Fields that link an item to others by global id.
@@ -41,6 +41,42 @@ _FRIENDLY = {
     "dataclass_type": "should be a mapping of fields",
     "dataclass_args_type": "should be a mapping of fields",
 }
+
+
+# -- where in a YAML file a problem is (the loader keeps each file's node tree for this)
+
+
+def locate(root: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
+    """The line (from 1) of the node at ``loc`` or of the nearest enclosing node found."""
+    import yaml
+
+    if root is None:
+        return None
+    node = root
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next((kv for kv in node.value if kv[0].value == part), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """``('misconceptions', 3, 'claim')`` -> ``misconceptions[3].claim``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
 @cache

@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from datetime import tzinfo
 
     from cmirev.models import Catalog
-    from cmirev.scheduler import Settings
-    from cmirev.session import Answer
+    from cmirev.scheduler import Plan, Settings
+    from cmirev.session import Answer, Summary
     from cmirev.study import Study
 
 
@@ -197,17 +197,66 @@ app = _App(
     "Examples: cmirev drill (today's reviews); cmirev quiz psl; cmirev show misconceptions;"
     " cmirev stats. New here? 'cmirev help' explains the words cmirev uses.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+# -- shell completion (cmirev --install-completion): names read from the cached catalog
+
+
+def _complete_units(incomplete: str) -> list[tuple[str, str]]:
+    """Unit ids and codes starting with what is typed, each with its title."""
+    try:
+        from cmirev.loader import load_catalog
+
+        units = load_catalog().units
+    except Exception:  # noqa: BLE001 - completion must never print an error into the shell
+        return []
+    typed = incomplete.lower()
+    # Codes are offered in the case being typed (psl or PSL): shells keep only completions that
+    # start with the word as typed.
+    lower = not incomplete or incomplete.islower()
+    return [
+        (name, unit.title)
+        for unit in units
+        for name in (unit.id, unit.short.lower() if lower else unit.short)
+        if name.lower().startswith(typed)
+    ]
+
+
+def _complete_sections(incomplete: str) -> list[str]:
+    from cmirev.models import SECTIONS
+
+    return [name for name, _ in SECTIONS.values() if name.startswith(incomplete.lower())]
+
+
+def _complete_targets(incomplete: str) -> list[tuple[str, str] | str]:
+    """`cmirev show`: sections, references, and units."""
+    found: list[tuple[str, str] | str] = [*_complete_sections(incomplete)]
+    if "references".startswith(incomplete.lower()):
+        found.append("references")
+    return found + list(_complete_units(incomplete))
+
+
+def _complete_formats(incomplete: str) -> list[str]:
+    from cmirev.questions import FORMATS
+
+    return [name for name in FORMATS if name.startswith(incomplete.lower())]
+
+
 # The --unit option, as drill, due, stats and show take it.
 UnitsOption = Annotated[
     list[str] | None,
-    typer.Option("--unit", "-u", metavar="UNIT", help="Only this unit (repeatable)."),
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="UNIT",
+        help="Only this unit, by id or code (repeatable).",
+        autocompletion=_complete_units,
+    ),
 ]
 
 
@@ -267,6 +316,7 @@ def show(
     target: Annotated[
         str,
         typer.Argument(
+            autocompletion=_complete_targets,
             metavar="SECTION|UNIT",
             help="A section (concepts, outcomes, criteria, guidance, mistakes, misconceptions, "
             "prerequisites, terms, readings), references (each unit's reference list), or a "
@@ -327,6 +377,7 @@ def quiz(
             metavar="UNIT",
             help="Units by id or code ('cmirev units' lists them), or 'all'.",
             show_default=False,
+            autocompletion=_complete_units,
         ),
     ],
     count: Annotated[
@@ -346,6 +397,7 @@ def quiz(
             "-f",
             metavar="FORMAT",
             help="Only this format (repeatable): {formats}.",
+            autocompletion=_complete_formats,
         ),
     ] = None,
     section: Annotated[
@@ -355,6 +407,7 @@ def quiz(
             "-s",
             metavar="SECTION",
             help="Only this section (repeatable): {sections}.",
+            autocompletion=_complete_sections,
         ),
     ] = None,
     seed: Annotated[
@@ -500,6 +553,7 @@ def drill(
             "-s",
             metavar="SECTION",
             help="Only this section (repeatable): {sections}.",
+            autocompletion=_complete_sections,
         ),
     ] = None,
     outcome: Annotated[
@@ -633,9 +687,19 @@ def drill(
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"
-        quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+        quizui.drill_summary_view(
+            out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
+        )
         raise typer.Exit(130) from None
-    quizui.drill_summary_view(out, summary, study.due_report(chosen), study.plan(chosen))
+    quizui.drill_summary_view(
+        out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
+    )
+
+
+def _left(study: Study, plan: Plan, summary: Summary, units: list[Any]) -> Plan:
+    """What is left of today's drill: planned again after answers (they change what is due),
+    the same plan when none were given."""
+    return study.plan(units) if summary.answers else plan
 
 
 def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float | None) -> None:
@@ -674,7 +738,12 @@ def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float
 def deadline(
     unit: Annotated[
         str | None,
-        typer.Argument(metavar="UNIT", help="The unit the assignment is for.", show_default=False),
+        typer.Argument(
+            metavar="UNIT",
+            help="The unit the assignment is for (id or code).",
+            show_default=False,
+            autocompletion=_complete_units,
+        ),
     ] = None,
     day: Annotated[
         str | None,
@@ -772,7 +841,12 @@ def deadline(
 def plan(
     unit: Annotated[
         str,
-        typer.Argument(metavar="UNIT", help="The unit the assignment is for.", show_default=False),
+        typer.Argument(
+            metavar="UNIT",
+            help="The unit the assignment is for (id or code).",
+            show_default=False,
+            autocompletion=_complete_units,
+        ),
     ],
     words: Annotated[
         int | None,
@@ -839,7 +913,14 @@ def check(
         typer.Argument(metavar="DRAFT", help="Your draft: .md, .txt or .docx.", show_default=False),
     ],
     unit: Annotated[
-        str, typer.Option("--unit", "-u", metavar="UNIT", help="The unit the assignment is for.")
+        str,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="The unit the assignment is for.",
+            autocompletion=_complete_units,
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -1577,6 +1658,7 @@ SectionsOption = Annotated[
         "-s",
         metavar="SECTION",
         help="Every item of this section (repeatable; of every unit unless --unit): {sections}.",
+        autocompletion=_complete_sections,
     ),
 ]
 
@@ -1586,7 +1668,13 @@ def suspend(
     items: ItemsArgument = None,
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Every item of this unit (repeatable)."),
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Every item of this unit (repeatable).",
+            autocompletion=_complete_units,
+        ),
     ] = None,
     section: SectionsOption = None,
     listing: Annotated[
@@ -1629,7 +1717,13 @@ def unsuspend(
     items: ItemsArgument = None,
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Every item of this unit (repeatable)."),
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Every item of this unit (repeatable).",
+            autocompletion=_complete_units,
+        ),
     ] = None,
     section: SectionsOption = None,
     every: Annotated[bool, typer.Option("--all", help="Every item suspended or buried.")] = False,
@@ -1674,7 +1768,13 @@ def bury(
     items: ItemsArgument = None,
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", metavar="UNIT", help="Every item of this unit (repeatable)."),
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Every item of this unit (repeatable).",
+            autocompletion=_complete_units,
+        ),
     ] = None,
     section: SectionsOption = None,
 ) -> None:

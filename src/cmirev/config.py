@@ -15,7 +15,7 @@ from cmirev.errors import CmirevError, UsageError
 from cmirev.scheduler import Settings
 
 CONFIG_NAME = "config.toml"
-# key -> (what it is, how to check a value)
+# key -> what it is, as `cmirev config` lists it (values are checked in _check)
 DESCRIPTIONS = {
     "desired_retention": "target chance of recalling an item when it is due (0.70-0.97)",
     "new_per_day": "new items a drill introduces per day",
@@ -88,16 +88,33 @@ def _unknown(key: str) -> UsageError:
     return UsageError(f"unknown setting '{key}'{hint} (settings: {', '.join(DESCRIPTIONS)})")
 
 
+def _shown(value: Any) -> str:
+    """A value as the config file would spell it, not as Python prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, int | float):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
 def _number(key: str, value: Any, kind: type) -> Any:
     if isinstance(value, bool):
-        raise ConfigError(f"{key} must be a number, not {value}")
+        raise ConfigError(f"{key} must be a number, not {_shown(value)}")
     try:
         number = kind(value)
         if kind is float and not math.isfinite(number):
             raise ValueError
     except (TypeError, ValueError, OverflowError):
         what = "a whole number" if kind is int else "a number"
-        raise ConfigError(f"{key} must be {what}, not {value!r}") from None
+        raise ConfigError(f"{key} must be {what}, not {_shown(value)}") from None
     if kind is int and isinstance(value, float) and not value.is_integer():
         raise ConfigError(f"{key} must be a whole number, not {value}")
     return number
@@ -125,7 +142,7 @@ def load_settings(home: Path) -> Settings:
 def _load_config(home: Path) -> Settings:
     path = config_path(home)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may start the file with a BOM
     except FileNotFoundError:
         return Settings()
     except UnicodeDecodeError:

@@ -82,7 +82,7 @@ def unit_names(catalog: Catalog) -> list[str]:
 def resolve_units(catalog: Catalog, unit_ids: list[str] | None) -> list[Unit]:
     """The units named (all when none are; ``all`` also means all), by id, code or a unique
     start of either, or a UsageError with a suggestion."""
-    if not unit_ids or [u.lower() for u in unit_ids] == ["all"]:
+    if not unit_ids or "all" in [u.strip().lower() for u in unit_ids]:
         return list(catalog.units)
     chosen: list[Unit] = []
     for uid in unit_ids:

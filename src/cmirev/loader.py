@@ -172,39 +172,6 @@ def _check_tree(name: str, root: yaml.Node) -> list[Problem]:
     return problems
 
 
-def locate(root: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
-    """The line (from 1) of the node at ``loc`` or of the nearest enclosing node found."""
-    import yaml
-
-    if root is None:
-        return None
-    node = root
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            match = next((kv for kv in node.value if kv[0].value == part), None)
-            if match is None:
-                break
-            line = match[0].start_mark.line + 1
-            node = match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if not 0 <= part < len(node.value):
-                break
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
-def field_path(loc: Sequence[str | int]) -> str:
-    """``('misconceptions', 3, 'claim')`` -> ``misconceptions[3].claim``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
 def load_units(
     paths: Iterable[Path],
 ) -> tuple[list[tuple[Path, Unit, Any]], list[Problem], frozenset[str]]:

@@ -1,7 +1,7 @@
 """Content models: a unit and every kind of item it holds.
 
 The models are frozen standard-library dataclasses. Pydantic validates them (see
-``cmirev.validate``), but importing this module does not import Pydantic, so a command that
+``cmirev.checks``), but importing this module does not import Pydantic, so a command that
 reads already-validated content from the cache starts quickly. Models never hold review
 state: that lives in the store, keyed by an item's global id (``unit-id/item-id``).
 """

@@ -117,28 +117,25 @@ class RichOut:
     def entry(
         self, head: str, lines: Sequence[tuple[str, str]] = (), tags: Sequence[str] = ()
     ) -> None:
-        from rich.console import Group
         from rich.padding import Padding
-        from rich.table import Table
         from rich.text import Text
 
+        # The head, then the fields as one styled block indented under it: no grid table per
+        # entry (laying out a table per item was most of the terminal path's cost).
+        self.console.print(Text.assemble(("• ", "bold"), (visible(head), "bold")))
         body = Text()
-        for i, (label, value) in enumerate(lines):
-            if i:
+        for label, value in lines:
+            if body:
                 body.append("\n")
             if label:
                 body.append(f"{visible(label)}: ", style="cyan")
             body.append(visible(value))
-        parts: list[Text | Padding] = [Text(visible(head), style="bold")]
-        if lines:
-            parts.append(Padding(body, (0, 0, 0, 2)))
         if tags:
-            parts.append(Padding(Text(visible(" · ".join(tags)), style="yellow"), (0, 0, 0, 2)))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=1)
-        grid.add_column()
-        grid.add_row(Text("•", style="bold"), Group(*parts))
-        self.console.print(grid)
+            if body:
+                body.append("\n")
+            body.append(visible(" · ".join(tags)), style="yellow")
+        if body:
+            self.console.print(Padding(body, (0, 0, 0, 2)))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         from rich.table import Table

@@ -194,8 +194,23 @@ def cleared(card: CardState) -> CardState:
 def retrievability(settings: Settings, card: CardState, now: datetime, tz: tzinfo = UTC) -> float:
     """Predicted probability of recalling the item at ``now`` (0 for an unseen item), with
     elapsed time in study days as in :func:`review`."""
-    seen = study_time(settings, card, now.astimezone(UTC), tz)
-    return float(fsrs_scheduler(settings).get_card_retrievability(to_fsrs(card), seen))
+    if card.last_review is None or card.stability is None:
+        return 0.0
+    # FSRS's own formula (fsrs.Scheduler.get_card_retrievability) on whole study days: the
+    # same number without building an fsrs.Card per card (stats reads every card's).
+    days = (
+        study_day(now, tz, settings.day_start_hour)
+        - study_day(card.last_review, tz, settings.day_start_hour)
+    ).days
+    decay, factor = _curve(settings)
+    return float((1 + factor * max(0, days) / card.stability) ** decay)
+
+
+def _curve(settings: Settings) -> tuple[float, float]:
+    """FSRS's forgetting-curve constants for these settings: (decay, factor)."""
+    scheduler = fsrs_scheduler(settings)
+    decay = -scheduler.parameters[20]
+    return decay, 0.9 ** (1 / decay) - 1
 
 
 SAME_DAY_MOST = timedelta(hours=23, minutes=59)

@@ -1,4 +1,5 @@
-"""Running a quiz: choosing its questions, asking them through an injected UI, keeping score.
+"""Running a quiz or a drill: choosing a quiz's questions, asking them through an injected UI,
+keeping score, requeueing and undoing answers in a drill.
 
 Knows nothing of Typer or Rich: the CLI passes a :class:`QuizUI` (terminal or plain text) and a
 ``record`` callable that is called once per answer, as soon as it is marked, before feedback is

@@ -1,6 +1,7 @@
 """Study with memory: the catalog, the review store and the scheduler working together.
 
-:class:`Study` is what the ``drill``, ``due`` and ``quiz`` commands call: it records answers as
+:class:`Study` is what the ``drill``, ``due``, ``quiz``, ``stats``, ``leeches``, ``deadline``,
+``export`` and ``validate`` commands call: it records answers as
 reviews, plans today's drill, picks each item's question format from its memory state, and
 reports what is due. Time comes from an injected clock and randomness from an injected
 ``random.Random``, so a whole multi-day history can be simulated in a test.
