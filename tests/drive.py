@@ -19,10 +19,14 @@ PROMPTS = [
     r"Press Enter to reveal",
     r"Grade yourself",
     r"(Right|Not quite|Graded \d)",
-    r"Enter to finish, or ! to overrule",
+    r"Enter to finish",
     r"Press Enter when you have read it",
     pexpect.EOF,
+    r"Enter for the next question",
 ]
+# In a terminal a letter, t/f or a grade is taken as soon as its key is pressed, and after the
+# feedback any key goes on: those get one key, never a line (its Enter would be the next key).
+KEYS_ONLY = {0, 1, 4, 5, 7, 8, 10}
 
 
 def spawn(*args: str, home: Path, extra_env: dict[str, str] | None = None) -> pexpect.spawn:
@@ -63,13 +67,17 @@ class Answerer:
         if which == 6:
             self.feedback += 1
             return True
-        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "", 5: "3", 7: "", 8: ""}[which]
+        reply = {0: "a", 1: "t", 2: "leadership", 3: "", 4: "\r", 5: "3", 7: " ", 8: "\r"}
+        reply = {**reply, 10: " "}[which]
         if which == 3:
             # The question, with its options, came before the prompt (styles stripped).
             shown = __import__("re").sub(r"\x1b\[[0-9;]*m", "", self.child.before or "")
             self.child.expect(r"›")
             count = len(set(__import__("re").findall(r"\n[\s│|]*([a-j])\) ", shown)))
             reply = "abcdefghij"[: max(count, 3)]
-        self.child.sendline(reply)
+        if which in KEYS_ONLY:
+            self.child.send(reply)
+        else:
+            self.child.sendline(reply)
         self.sent += 1
         return True

@@ -55,17 +55,25 @@ def test_each_format_through_the_cli_scores_right_answers(runner: CliRunner, fmt
 
 
 def test_wrong_answers_show_the_answer_and_are_listed_to_work_on(runner: CliRunner) -> None:
-    """A wrong answer gets 'Not quite' with the right one; the summary lists it with its reason."""
+    """A wrong answer gets 'Not quite', naming the option chosen and the right one; the
+    summary lists it with its reason."""
     questions = same_quiz(["public-services-leadership"], 5, 2, ["term"])
-    wrong = [LETTERS[(q.answer + 1) % len(q.options)] for q in questions]
+    picks = [(q.answer + 1) % len(q.options) for q in questions]
     result = runner.invoke(
         app,
         ["quiz", "public-services-leadership", "-n", "2", "-f", "term", "--seed", "5"],
-        input="\n".join(wrong) + "\n",
+        input="\n".join(LETTERS[i] for i in picks) + "\n",
     )
     assert result.exit_code == 0
     out = result.stdout
-    assert out.count("Not quite. The answer: ") == 2
+    for q, pick in zip(questions, picks, strict=True):
+        mine, right = (
+            q.options[i] + ("" if q.options[i].endswith(".") else ".") for i in (pick, q.answer)
+        )
+        assert (
+            f"Not quite. You chose {LETTERS[pick]}: {mine} "
+            f"The answer is {LETTERS[q.answer]}: {right}\n"
+        ) in out
     assert "Score: 0 of 2 (0%)" in out
     assert "To work on" in out
     assert questions[0].model_answer in out.split("To work on")[1]

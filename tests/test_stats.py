@@ -147,7 +147,7 @@ def test_renders_within_the_width_without_colour(
     with colour off the meaning is still in the glyphs."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, force_terminal=True, highlight=False)
-    stats_view(RichOut(console), report(weeks))
+    stats_view(RichOut(console), report(weeks), full=True)
     text = buffer.getvalue()
     assert "\x1b[3" not in text  # no colour codes
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
@@ -167,7 +167,7 @@ def test_renders_within_the_width_without_colour(
 def test_plain_output_keeps_every_figure(weeks: tuple[Catalog, Path, datetime]) -> None:
     """Piped, stats is plain text with the same sections."""
     buffer = io.StringIO()
-    stats_view(PlainOut(buffer), report(weeks))
+    stats_view(PlainOut(buffer), report(weeks), full=True)
     text = buffer.getvalue()
     for heading in (
         "Reviews per day, last 20 weeks",

@@ -24,6 +24,7 @@ def spawn(*args: str, width: int = 80, colour: bool = True) -> pexpect.spawn:
     if not colour:
         env["NO_COLOR"] = "1"
     env["TERM"] = "xterm-256color"
+    env["PAGER"] = "cat"  # output taller than the pty would otherwise wait in less
     return pexpect.spawn(
         str(CMIREV),
         list(args),
@@ -112,8 +113,10 @@ def test_quiz_in_a_terminal_answer_three_then_quit() -> None:
     for number, question in enumerate(questions[:3], 1):
         child.expect(f"Question {number} of 5")
         child.expect("›")
-        child.sendline(right_reply(question)[0])
+        child.sendline(right_reply(question)[0])  # a one-key answer's Enter is not a key press
         child.expect("Right")
+        child.expect("Enter for the next question")
+        child.send(" ")
     child.expect("Question 4 of 5")
     child.expect("›")
     child.sendline("q")

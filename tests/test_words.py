@@ -375,7 +375,7 @@ def test_the_drill_says_when_the_review_limit_holds_items_back(
             day += timedelta(days=1)
     code, out, _ = at(runner, LATER, "drill", "--max", "1", "--new", "0", stdin="q\n")
     assert code == 0
-    assert "Today's drill: 1 due, 0 new." in out
+    assert "Today's drill: 1 due, 0 new" in out
     assert (
         "2 more due today are over today's review limit (config max_reviews_per_day, or "
         "--max): 'cmirev drill --max 3' asks them all now."
@@ -409,7 +409,7 @@ def test_a_twin_asked_today_explains_the_drill_due_count(runner: CliRunner, isol
         "and an idea is asked once a day."
     ) in out
     _, out, _ = at(runner, soon, "drill", "--unit", "cpsp", "--new", "0", stdin="q\n")
-    assert "Today's drill: 1 due, 0 new." in out
+    assert "Today's drill: 1 due, 0 new" in out
 
 
 def test_the_copy_asked_today_comes_back_for_its_steps(runner: CliRunner, isolated: Path) -> None:
@@ -427,5 +427,5 @@ def test_the_copy_asked_today_comes_back_for_its_steps(runner: CliRunner, isolat
     _, out, _ = at(
         runner, LATER + timedelta(minutes=15), "drill", "--unit", "psl", "--new", "0", stdin="q\n"
     )
-    assert "Today's drill: 1 due, 0 new." in out
+    assert "Today's drill: 1 due, 0 new" in out
     assert "wait for tomorrow" not in out

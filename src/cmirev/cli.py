@@ -274,12 +274,23 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Screen-reader-friendly output: plain lines, no boxes or bars, words for every "
+            "mark (also CMIREV_PLAIN=1, or TERM=dumb).",
+        ),
+    ] = False,
 ) -> None:
     """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
 
     Examples: cmirev drill (today's reviews); cmirev quiz psl; cmirev show misconceptions;
     cmirev stats. New here? 'cmirev help' explains the words cmirev uses.
     """
+    from cmirev import render
+
+    render.set_plain(plain)
 
 
 @app.command()
@@ -360,13 +371,13 @@ def show(
     if as_json:
         render.print_json([e.record() for e in found])
         return
-    out = render.make_out()
-    if not found:
-        out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
-    elif whole_unit:
-        render.unit_view(out, whole_unit, found, show_intro=not search)
-    else:
-        render.section_view(out, found, section)
+    with render.paged_out() as out:  # a whole unit is hundreds of lines
+        if not found:
+            out.text(f"Nothing matches '{search}'." if search else "Nothing to show.")
+        elif whole_unit:
+            render.unit_view(out, whole_unit, found, show_intro=not search)
+        else:
+            render.section_view(out, found, section)
 
 
 @app.command()
@@ -601,7 +612,7 @@ def drill(
     Example: cmirev drill --unit psl --criterion AC2 --minutes 10
     Example: cmirev drill --unit psl --cram --minutes 20
     """
-    from cmirev import content, deadline, quizui, render
+    from cmirev import content, deadline, quizui, render, workload
     from cmirev.loader import load_catalog
     from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
@@ -647,16 +658,11 @@ def drill(
         for line in notes[:-1] if new_off else notes:  # nothing_due_view says it too
             out.text(line, dim=True)
         return
-    ahead = f", {len(plan.ahead)} reviewed ahead of the date" if plan.ahead else ""
-    time_note = f" Time box: {minutes:g} min." if minutes else ""
     if study.saved_pending:
         out.text(
             f"Saved {study.saved_pending} answer(s) that could not be written last time.",
         )
-    out.text(
-        f"Today's drill: {len(plan.due)} due, {len(plan.new)} new{ahead}.{time_note} "
-        "u undoes, q stops."
-    )
+    quizui.drill_start_view(out, plan, workload.estimate(study, plan), minutes)
     for line in notes:
         out.text(line, dim=True)
     summary = Summary(seed=seed or 0, planned=len(plan.items))
@@ -687,19 +693,21 @@ def drill(
         )
     except KeyboardInterrupt:
         summary.ended = "interrupted"
-        quizui.drill_summary_view(
-            out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
-        )
+        _drill_summary(study, chosen, out, summary, plan)
         raise typer.Exit(130) from None
-    quizui.drill_summary_view(
-        out, summary, study.due_report(chosen), _left(study, plan, summary, chosen)
-    )
+    _drill_summary(study, chosen, out, summary, plan)
 
 
-def _left(study: Study, plan: Plan, summary: Summary, units: list[Any]) -> Plan:
-    """What is left of today's drill: planned again after answers (they change what is due),
-    the same plan when none were given."""
-    return study.plan(units) if summary.answers else plan
+def _drill_summary(study: Study, units: list[Any], out: Any, summary: Summary, plan: Plan) -> None:
+    """The end of a drill: what was saved, what remains, and when the rest comes back. What
+    remains is planned again after answers (they change what is due), and is the same plan
+    when none were given."""
+    from cmirev import quizui, workload
+
+    remaining = study.plan(units) if summary.answers else plan
+    now = study.now()
+    back = [workload.clock_text(m, now, study.tz) for m in workload.comes_back(study, remaining)]
+    quizui.drill_summary_view(out, summary, study.due_report(units), remaining, back)
 
 
 def _cram(study: Study, units: list[Any], only: list[str] | None, minutes: float | None) -> None:
@@ -973,14 +981,27 @@ def due(
 @app.command()
 def stats(
     unit: UnitsOption = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Everything: the review calendar, the month's workload, readiness per outcome "
+            "and criterion, the misconceptions you fell for.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
 ) -> None:
     """Your progress: retention, workload and readiness.
 
-    Retention, a review calendar, the month's workload, readiness per unit, learning outcome
-    and assessment criterion ('cmirev help readiness'), and how many items you set aside.
+    One screen: items (and how many you set aside), reviews and streak, retention, what falls
+    due, readiness per unit and what is weakest now. --full adds a review calendar, the
+    month's workload, readiness per learning outcome and assessment criterion ('cmirev help
+    readiness') and why the drill holds fewer items than the units; in a terminal, output
+    taller than the screen opens in a pager ($PAGER, else less).
 
+    \b
     Example: cmirev stats --unit psl
+    Example: cmirev stats --full
     """
     from cmirev import content, render
     from cmirev import stats as figures
@@ -994,13 +1015,13 @@ def stats(
     if as_json:
         render.print_json(report)
         return
-    out = render.make_out()
-    if not report["reviews_total"]:
-        render.no_history_view(out)
-        if report["deadlines"]:
-            render.deadlines_view(out, report["deadlines"])
-        return
-    render.stats_view(out, report)
+    with render.paged_out() as out:
+        if not report["reviews_total"]:
+            render.no_history_view(out)
+            if report["deadlines"]:
+                render.deadlines_view(out, report["deadlines"])
+            return
+        render.stats_view(out, report, full)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})  # 'new_per_day -1' is a value

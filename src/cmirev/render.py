@@ -3,13 +3,18 @@
 Views are written once against a small :class:`Out` interface. :class:`PlainOut` writes
 unwrapped lines (easy to grep and script, no colour) and imports nothing heavy; :class:`RichOut`
 uses Rich, which is only imported when standard output is a terminal.
+
+Plain mode (``--plain``, ``CMIREV_PLAIN=1`` or ``TERM=dumb``) is for screen readers: plain lines
+in a terminal too, wrapped at word boundaries, no boxes, bars or block characters, and a word
+for every mark. Long output in a terminal goes through a pager (:func:`paged_out`).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from cmirev.content import Entry, counts
@@ -24,6 +29,7 @@ class Out(Protocol):
     """The few shapes every view is made of."""
 
     width: int | None  # columns to fit, or None for unbounded (plain text)
+    plain: bool  # screen-reader mode: words and figures, never bars, shades or marks
 
     def title(self, text: str, subtitle: str = "") -> None: ...
     def heading(self, text: str) -> None: ...
@@ -36,29 +42,39 @@ class Out(Protocol):
 
 
 class PlainOut:
-    """Plain text, one line per field: for pipes, files and scripts."""
+    """Plain text, one line per field: for pipes, files and scripts; in plain mode also for a
+    screen reader in a terminal, where ``wrap`` breaks long lines between words."""
 
-    def __init__(self, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, stream: IO[str] | None = None, *, plain: bool = False, wrap: int | None = None
+    ) -> None:
         self.stream = stream or sys.stdout
         self._started = False
         self.width: int | None = None
+        self.plain = plain
+        self.wrap = wrap
 
-    def _line(self, text: str = "") -> None:
-        self.stream.write(visible(text) + "\n")
+    def _line(self, text: str = "", *, wrap: bool = True) -> None:
+        text = visible(words(text) if self.plain else text)
+        if self.wrap and wrap and len(text) > self.wrap:
+            text = "\n".join(wrapped(text, self.wrap))
+        self.stream.write(text + "\n")
 
     def title(self, text: str, subtitle: str = "") -> None:
         if self._started:
             self._line()
         self._started = True
         self._line(text)
-        self._line("=" * len(text))
+        if not self.plain:  # a screen reader would read out a row of '=' signs
+            self._line("=" * len(text))
         if subtitle:
             self._line(subtitle)
 
     def heading(self, text: str) -> None:
         self._line()
         self._line(text)
-        self._line("-" * len(text))
+        if not self.plain:
+            self._line("-" * len(text))
 
     def text(self, text: str, *, dim: bool = False) -> None:
         self._line(text)
@@ -82,7 +98,7 @@ class PlainOut:
                 str(c).rjust(w) if numeric[i] else str(c).ljust(w)
                 for i, (c, w) in enumerate(zip(row, widths, strict=False))
             ]
-            self._line("  ".join(cells).rstrip())
+            self._line("  ".join(cells).rstrip(), wrap=False)
 
 
 class RichOut:
@@ -93,6 +109,7 @@ class RichOut:
 
         self.console = console or Console(highlight=False)
         self.width: int | None = self.console.width
+        self.plain = False
 
     def title(self, text: str, subtitle: str = "") -> None:
         from rich.rule import Rule
@@ -168,11 +185,117 @@ def _esc(text: str) -> str:
     return escape(visible(text))
 
 
+_PLAIN = [False]  # --plain, set by the CLI for the command being run
+
+
+def set_plain(on: bool) -> None:
+    """Plain mode for this command (the ``--plain`` option)."""
+    _PLAIN[0] = on
+
+
+def plain_mode() -> bool:
+    """Screen-reader-friendly output: ``--plain``, ``CMIREV_PLAIN`` set (not 0), or a terminal
+    that says it draws nothing (``TERM=dumb``)."""
+    import os
+
+    if _PLAIN[0]:
+        return True
+    if os.environ.get("CMIREV_PLAIN", "").strip().lower() not in ("", "0", "no", "false", "off"):
+        return True
+    return os.environ.get("TERM", "") == "dumb"
+
+
+# What a screen reader would read out as a symbol's name, said in words or plain punctuation.
+_WORDS = (
+    (" › ", ": "), ("›", ">"), (" · ", ", "), ("·", ","), ("…", "..."), ("•", "*"),
+    ("✓", "right:"), ("✗", "wrong:"), ("→", "to"),
+)  # fmt: skip
+
+
+def words(text: str) -> str:
+    """Text for plain mode: symbols a screen reader would name said in words."""
+    for symbol, instead in _WORDS:
+        text = text.replace(symbol, instead)
+    return text
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken between words (a word longer than a line
+    is broken), each paragraph's leading indent kept on its continuation lines."""
+    import textwrap
+
+    lines: list[str] = []
+    for line in text.split("\n"):
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        lines += textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [
+            ""
+        ]
+    return lines
+
+
+def terminal_size() -> tuple[int, int]:
+    """Columns and rows of the terminal (80x24 when it cannot be told)."""
+    import shutil
+
+    size = shutil.get_terminal_size((80, 24))
+    return max(20, size.columns), max(5, size.lines)
+
+
 def make_out() -> Out:
-    """Rich when standard output is a terminal, plain text otherwise."""
+    """Rich when standard output is a terminal, plain text otherwise; plain lines wrapped to
+    the terminal in plain mode."""
+    plain = plain_mode()
     if sys.stdout.isatty():
-        return RichOut()
-    return PlainOut()
+        if not plain:
+            return RichOut()
+        return PlainOut(plain=True, wrap=terminal_size()[0])
+    return PlainOut(plain=plain)
+
+
+@contextmanager
+def paged_out() -> Iterator[Out]:
+    """An :class:`Out` whose output, in a terminal, goes through a pager when it is taller than
+    the terminal (``$PAGER``, else ``less``; see :func:`page`). Piped or redirected output is
+    written as it comes, never paged."""
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        yield make_out()
+        return
+    import io
+
+    buffer = io.StringIO()
+    columns, rows = terminal_size()
+    out: Out
+    if plain_mode():
+        out = PlainOut(buffer, plain=True, wrap=columns)
+    else:
+        from rich.console import Console
+
+        out = RichOut(Console(file=buffer, force_terminal=True, width=columns, highlight=False))
+    yield out
+    text = buffer.getvalue()
+    if text.count("\n") < rows:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        page(text)
+
+
+def page(text: str) -> None:
+    """Show text through the learner's pager: ``$PAGER`` (or ``$MANPAGER``) if set, else
+    ``less``, else ``more``. less is told to draw colour codes (-R) rather than show them;
+    Windows' ``more`` cannot draw them, so there they are removed."""
+    import os
+    import pydoc
+    import re
+
+    chosen = os.environ.get("MANPAGER") or os.environ.get("PAGER") or "less"
+    if sys.platform == "win32":
+        text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    elif chosen.split()[0].endswith("less"):
+        flags = os.environ.get("LESS", "")
+        if "R" not in flags and "r" not in flags:
+            os.environ["LESS"] = f"{flags} -R".strip()
+    pydoc.pager(text)
 
 
 def error(message: str) -> None:
@@ -185,7 +308,7 @@ def error(message: str) -> None:
     if stream is None:  # standard error closed: nowhere to say it
         return
     message = one_line(message)  # quoted user text can carry newlines and escapes
-    if stream.isatty() and not os.environ.get("NO_COLOR"):
+    if stream.isatty() and not os.environ.get("NO_COLOR") and not plain_mode():
         stream.write(f"\x1b[31mError:\x1b[0m {message}\n")
     else:
         stream.write(f"Error: {message}\n")
@@ -429,24 +552,15 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{round(100 * value)}%"
 
 
-def stats_view(out: Out, stats: dict[str, Any]) -> None:
-    """`cmirev stats`: one screen of progress, workload and readiness."""
-    width = out.width
-    items = stats["items"]
+def stats_view(out: Out, stats: dict[str, Any], full: bool = False) -> None:
+    """`cmirev stats`: one 80x24 screen (progress, due forecast, readiness by unit, the
+    weakest items and criterion), or with ``full`` every figure: the calendar, the month's
+    workload, readiness per outcome and criterion, and the misconceptions fallen for."""
     out.title("Progress", f"study day {stats['today']}")
-    out.text(
-        f"Items      {items['new']} new · {items['learning']} learning · {items['learned']} learned"
-        f" · {items['leeches']} leeches (of {items['total']})"
-    )
-    out.text(
-        f"Reviews    {stats['reviews_today']} today · {stats['reviews_7d']} in 7 days · "
-        f"{stats['reviews_30d']} in 30 days · streak {stats['streak_days']} day"
-        + ("s" if stats["streak_days"] != 1 else "")
-    )
-    out.text(
-        f"Retention  {_pct(stats['retention_7d'])} over 7 days · {_pct(stats['retention_30d'])} "
-        f"over 30 days · target {_pct(stats['desired_retention'])}"
-    )
+    _progress_lines(out, stats)
+    if not full:
+        _summary(out, stats)
+        return
     cal = stats["calibration"]
     if cal["exponent"] != 1.0:
         faster = "faster" if cal["exponent"] > 1 else "slower"
@@ -455,14 +569,11 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
             f"apart: you forget {faster} than FSRS's average learner (exponent "
             f"{cal['exponent']:.2f}), so readiness and due dates allow for it"
         )
-    out.text(f"Due today  {stats['due_today']}")
-    for line in held_lines(items) + pool_lines(stats["pool"]):
-        out.text(line)
     if stats.get("deadlines"):
         deadlines_view(out, stats["deadlines"])
     _heatmap(out, stats["calendar"])
     _forecast_chart(out, stats["forecast"])
-    _readiness(out, stats["units"], width)
+    _readiness(out, stats["units"], out.width)
     if stats["weakest"]:
         out.heading("Weakest items (least likely to be recalled now)")
         for row in stats["weakest"]:
@@ -476,12 +587,122 @@ def stats_view(out: Out, stats: dict[str, Any]) -> None:
             out.entry(
                 f"Myth ({row['times']}x): {row['claim']}", [("Correction", row["correction"])]
             )
+    for line in pool_lines(stats["pool"]):
+        out.text("")
+        out.text(line)
+
+
+def _progress_lines(out: Out, stats: dict[str, Any]) -> None:
+    """The four lines both views start with: items, reviews and streak, retention, due."""
+    items = stats["items"]
+    streak = stats["streak_days"]
+    aside = "".join(f" · {items[k]} {k}" for k in ("suspended", "buried") if items.get(k))
+    out.text(
+        f"Items      {items['new']} new · {items['learning']} learning · {items['learned']} learned"
+        f" · {items['leeches']} leeches{aside} (of {items['total']})"
+    )
+    out.text(
+        f"Reviews    {stats['reviews_today']} today · {stats['reviews_7d']} in 7 days · "
+        f"{stats['reviews_30d']} in 30 days · streak {streak} day{'s' if streak != 1 else ''}"
+    )
+    out.text(
+        f"Retention  {_pct(stats['retention_7d'])} over 7 days · {_pct(stats['retention_30d'])} "
+        f"over 30 days · target {_pct(stats['desired_retention'])}"
+    )
+    due = [f["due"] for f in stats["forecast"]]
+    line = f"Due        {stats['due_today']} today"
+    if len(due) > 1:
+        line += f" · {due[1]} tomorrow · {sum(due[:7])} in 7 days"
+        busiest = max(range(1, len(due)), key=lambda i: (due[i], -i))
+        if due[busiest] and busiest > 1:  # tomorrow's count is already said
+            line += f" · busiest {_day_text(stats['forecast'][busiest]['day'])} ({due[busiest]})"
+    out.text(line)
+
+
+SUMMARY_UNITS = 5  # units listed in the one-screen view (the weakest first)
+SUMMARY_WEAKEST = 3  # weakest items listed in it
+
+
+def _summary(out: Out, stats: dict[str, Any]) -> None:
+    """The rest of the one-screen view: readiness by unit, the weakest items and criterion,
+    and where the rest is. Every line fits the width, so the view is 22 rows at 80x24."""
+    width = out.width
+    units = sorted(stats["units"], key=lambda u: u["readiness"])
+    more = len(units) - SUMMARY_UNITS
+    out.text("")
+    out.text(
+        "Readiness (predicted recall now; unseen items count 0)"
+        + (f", weakest {SUMMARY_UNITS} of {len(units)} units" if more > 0 else "")
+    )
+    for row in units[:SUMMARY_UNITS]:
+        out.text(
+            _fit(f"{_gauge(out, row['readiness'], 10)}{row['code']:<6}  {row['title']}", width)
+        )
+    weakest = stats["weakest"][:SUMMARY_WEAKEST]
+    criteria = [(u, c) for u in units for c in u["criteria"]]
+    if weakest or criteria:
+        out.text("")
+        out.text("Weakest now")
+    for row in weakest:
+        out.text(_fit(f"{_pct(row['recall']):>4}  {row['heading']}", width))
+    if criteria:
+        unit, c = min(criteria, key=lambda uc: uc[1]["readiness"])
+        out.text(
+            _fit(
+                f"{_pct(c['readiness']):>4}  criterion {unit['code']} {c['id']}: {c['text']}", width
+            )
+        )
+    out.text("")
+    out.text(
+        _fit("The calendar, 30-day workload, outcomes and criteria: cmirev stats --full", width)
+    )
+
+
+def _gauge(out: Out, fraction: float, width: int) -> str:
+    """A share as a bar and a percentage; in plain mode the percentage alone."""
+    if out.plain:
+        return f"{_pct(fraction):>4}  "
+    return f"{_bar(fraction, width)} {_pct(fraction):>4}  "
+
+
+def _day_text(iso: str) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(iso)
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def month_labels(mondays: Sequence[Any], columns_per_week: int = 2) -> str:
+    """The month names above a calendar whose weeks start on these Mondays: each month named
+    over its first week, never two names run together. When the first (partly shown) month
+    has no room before the next month's name, the next month is named instead."""
+    placed: list[tuple[int, str]] = []
+    last_month = None
+    for week, day in enumerate(mondays):
+        if day.month == last_month:
+            continue
+        last_month = day.month
+        column, label = week * columns_per_week, day.strftime("%b")
+        if placed and column < placed[-1][0] + len(placed[-1][1]) + 1:
+            if len(placed) == 1 and placed[0][0] == 0:
+                placed.pop()  # the first, partial month gives way to the whole one
+            else:
+                continue
+        placed.append((column, label))
+    line = [" "] * (len(mondays) * columns_per_week + 3)
+    for column, label in placed:
+        line[column : column + len(label)] = list(label)
+    return "".join(line).rstrip()
 
 
 def _heatmap(out: Out, calendar: list[dict[str, Any]]) -> None:
     from datetime import date
 
     counts = [c["reviews"] for c in calendar]
+    weeks = len(calendar) // 7
+    if out.plain:
+        _heatmap_in_words(out, calendar, weeks)
+        return
     top = max(counts) or 1
     cuts = [0, top * 0.25, top * 0.5, top * 0.75]
 
@@ -490,24 +711,32 @@ def _heatmap(out: Out, calendar: list[dict[str, Any]]) -> None:
             return SHADES[0]
         return SHADES[1 + sum(1 for c in cuts[1:] if n > c)]
 
-    weeks = len(calendar) // 7
     out.heading(f"Reviews per day, last {weeks} weeks")
-    months = [" "] * (weeks * 2)
-    last_month = None
-    for w in range(weeks):
-        day = date.fromisoformat(calendar[w * 7]["day"])
-        if day.month != last_month:
-            label = day.strftime("%b")
-            if w * 2 + len(label) <= len(months):
-                months[w * 2 : w * 2 + len(label)] = list(label)
-            last_month = day.month
-    out.text("     " + "".join(months).rstrip())
+    mondays = [date.fromisoformat(calendar[w * 7]["day"]) for w in range(weeks)]
+    out.text("     " + month_labels(mondays))
     for weekday, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
         cells = [shade(counts[w * 7 + weekday]) for w in range(weeks)]
         out.text(f"{name}  " + " ".join(cells))
     legend = f"{SHADES[0]} none  {SHADES[1]} 1-{int(cuts[1]) or 1}  {SHADES[2]} to {int(cuts[2])}  "
     legend += f"{SHADES[3]} to {int(cuts[3])}  {SHADES[4]} to {top}"
     out.text(legend, dim=True)
+
+
+def _heatmap_in_words(out: Out, calendar: list[dict[str, Any]], weeks: int) -> None:
+    """The calendar as a table a screen reader reads: per week, the days studied and reviews."""
+    rows: list[list[str]] = []
+    for w in range(weeks):
+        days = calendar[w * 7 : w * 7 + 7]
+        studied = sum(1 for d in days if d["reviews"])
+        if studied or rows:  # from the first week with reviews
+            rows.append(
+                [_day_text(days[0]["day"]), str(studied), str(sum(d["reviews"] for d in days))]
+            )
+    out.heading(f"Reviews per week, last {weeks} weeks")
+    if not rows:
+        out.text("No reviews in these weeks.")
+        return
+    out.table(["Week of", "Days studied", "Reviews"], rows)
 
 
 def _forecast_chart(out: Out, forecast: list[dict[str, Any]], height: int = 5) -> None:
@@ -518,6 +747,10 @@ def _forecast_chart(out: Out, forecast: list[dict[str, Any]], height: int = 5) -
     out.heading(f"Workload, next {len(counts)} days (reviews due per day; busiest {top})")
     if not top:
         out.text("Nothing scheduled yet.")
+        return
+    if out.plain:
+        rows = [[_day_text(f["day"]), str(f["due"])] for f in forecast if f["due"]]
+        out.table(["Day", "Due"], rows)
         return
     levels = [round(n / top * height * 8) for n in counts]
     for row in range(height, 0, -1):
@@ -537,9 +770,7 @@ def _forecast_chart(out: Out, forecast: list[dict[str, Any]], height: int = 5) -
 def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None:
     out.heading("Readiness by unit (mean predicted recall; unseen items count 0)")
     for row in sorted(units, key=lambda u: u["readiness"]):
-        out.text(
-            _fit(f"{_bar(row['readiness'])} {_pct(row['readiness']):>4}  {row['unit']}", width)
-        )
+        out.text(_fit(f"{_gauge(out, row['readiness'], 20)}{row['unit']}", width))
     for kind, label in (("outcomes", "learning outcome"), ("criteria", "assessment criterion")):
         rows = [(u, r) for u in units for r in u[kind]]
         if not rows:
@@ -547,12 +778,7 @@ def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None
         out.heading(f"Readiness by {label}, weakest first")
         for unit, r in sorted(rows, key=lambda ur: ur[1]["readiness"]):
             tag = f"{unit['code']} {r['id']}"
-            out.text(
-                _fit(
-                    f"{_bar(r['readiness'], 12)} {_pct(r['readiness']):>4}  {tag:<10} {r['text']}",
-                    width,
-                )
-            )
+            out.text(_fit(f"{_gauge(out, r['readiness'], 12)}{tag:<10} {r['text']}", width))
     legend = ", ".join(f"{u['code']} {u['unit']}" for u in units)
     out.text(_fit(legend, None), dim=True)
 

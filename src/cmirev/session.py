@@ -133,7 +133,13 @@ class Summary:
 
 
 class QuizUI(Protocol):
-    """What a session needs from a terminal (or a pipe)."""
+    """What a session needs from a terminal (or a pipe).
+
+    A UI may also offer ``read_key(prompt)``, which takes a one-key answer (a letter, t or f,
+    a grade) as soon as it is typed, and, with ``waits`` true, ``proceed(prompt)``, which keeps
+    the feedback on screen until a key is pressed and returns it (None at end of input). A UI
+    without them (a pipe, a simulated learner) reads lines and goes straight on.
+    """
 
     def question(self, question: Question, number: int, total: int) -> None: ...
     def read(self, prompt: str) -> str | None: ...
@@ -162,6 +168,50 @@ def prompt_for(question: Question) -> str:
     if answering == "order":
         return "Order (letters, first step first)"
     return "Grade yourself: 1 Again, 2 Hard, 3 Good, 4 Easy"
+
+
+def one_key(question: Question) -> bool:
+    """Whether one key answers the question: a letter, t or f, or a self-grade."""
+    return FORMATS[question.format].answering in ("choice", "true-false", "self-graded")
+
+
+def waits(ui: QuizUI) -> bool:
+    """Whether the UI keeps the feedback on screen until a key is pressed (a terminal)."""
+    return bool(getattr(ui, "waits", False))
+
+
+def pause(
+    ui: QuizUI,
+    question: Question,
+    *,
+    final: bool,
+    can_undo: bool = False,
+    can_overrule: bool = False,
+) -> str:
+    """After the feedback, in a UI that waits: what the learner wants next. 'next' (any other
+    key), 'quit', 'undo', 'overrule', or 'end of input'. A UI that does not wait: 'next'."""
+    if not waits(ui):
+        return "next"
+    if final:
+        prompt = "Enter to finish" + (", or ! to overrule" if can_overrule else "")
+    else:
+        keys = ["q quits"] + ["u undoes"] * can_undo + ["! overrules"] * can_overrule
+        prompt = f"Enter for the next question ({', '.join(keys)})"
+    while True:
+        reply = getattr(ui, "proceed")(prompt)  # noqa: B009 - an optional part of a QuizUI
+        if reply is None:
+            return "end of input"
+        key = reply.strip().lower()
+        if key == "?":
+            ui.help(question)
+            continue
+        if key in QUIT_WORDS and not final:
+            return "quit"
+        if can_undo and key in UNDO_WORDS:
+            return "undo"
+        if can_overrule and key in OVERRULE_WORDS:
+            return "overrule"
+        return "next"
 
 
 def overrulable(answer: Answer) -> bool:
@@ -194,6 +244,27 @@ def run_quiz(
     done: list[tuple[int, Answer, object]] = []  # (question index, answer, what record gave)
     last: tuple[Answer, object] | None = None
     index = 0
+
+    def undo_last() -> int:
+        """Take back the last answer; the index of its question, to ask again."""
+        nonlocal last
+        assert undo is not None
+        at, answer, recorded = done.pop()
+        undo(recorded)
+        summary.answers.remove(answer)
+        last = None
+        ui.hint(f"Undone: your answer {answer.reply!r} was removed; here is the question again.")
+        return at
+
+    def overrule_last() -> None:
+        """The last answer, a typed one marked wrong, counts as right at the learner's word."""
+        nonlocal last
+        assert last is not None
+        answer, recorded = last
+        fixed, saved = _overrule(summary, answer, partial(_swap, overrule, recorded), ui.hint)
+        done[-1] = (done[-1][0], fixed, saved)
+        last = None
+
     while index < len(questions):
         question = questions[index]
         ui.question(question, index + 1, len(questions))
@@ -204,18 +275,9 @@ def run_quiz(
                 continue
             if got != "overrule" or last is None:
                 break
-            answer, recorded = last
-            fixed, saved = _overrule(summary, answer, partial(_swap, overrule, recorded), ui.hint)
-            done[-1] = (done[-1][0], fixed, saved)
-            last = None
-        if got == "undo" and undo is not None:
-            index, answer, recorded = done.pop()
-            undo(recorded)
-            summary.answers.remove(answer)
-            last = None
-            ui.hint(
-                f"Undone: your answer {answer.reply!r} was removed; here is the question again."
-            )
+            overrule_last()
+        if got == "undo":
+            index = undo_last()
             continue
         if isinstance(got, str):
             return _stop(summary, got)
@@ -224,8 +286,21 @@ def run_quiz(
         done.append((index, got, recorded))
         ui.feedback(got)
         last = (got, recorded) if overrulable(got) else None
+        final = index + 1 == len(questions)
+        while True:
+            then = pause(
+                ui, question, final=final, can_undo=undo is not None, can_overrule=last is not None
+            )
+            if then != "overrule" or last is None:
+                break
+            overrule_last()
+        if then == "undo":
+            index = undo_last()
+            continue
+        if not final and then in ("quit", "end of input"):
+            return _stop(summary, then)
         index += 1
-    if last is not None and _last_chance(ui):
+    if last is not None and not waits(ui) and _last_chance(ui):
         _overrule(summary, last[0], partial(_swap, overrule, last[1]), ui.hint)
     return summary
 
@@ -265,9 +340,11 @@ def _read(
     can_undo: bool = False,
     can_overrule: bool = False,
 ) -> tuple[str, Mark] | str:
-    """Read until the reply is valid, or why not: 'quit', 'end of input', 'undo', 'overrule'."""
+    """Read until the reply is valid, or why not: 'quit', 'end of input', 'undo', 'overrule'.
+    A question one key answers is read a key at a time where the UI can."""
+    read = getattr(ui, "read_key", ui.read) if one_key(question) else ui.read
     while True:
-        reply = ui.read(prompt)
+        reply = read(prompt)
         if reply is None:
             return "end of input"
         if reply.strip().lower() in QUIT_WORDS:
@@ -366,6 +443,39 @@ def run_drill(
     started = clock()
     introduced: set[str] = set()
     waiting: list[tuple[float, str]] = []  # (when its step is due, item)
+
+    def undo_last() -> None:
+        """Take back the last answer: its review removed, its item asked again next."""
+        nonlocal waiting, number
+        last_item, review_id, last = done.pop()
+        undo(review_id)
+        summary.answers.remove(last)
+        attempts[last_item] -= 1
+        if not last.mark.correct and last_item in queue:
+            # The wrong answer had brought the item back later: that return is undone too.
+            _remove_last(queue, last_item)
+        waiting = [w for w in waiting if w[1] != last_item]
+        queue.appendleft(last_item)
+        number -= 1
+        notify(f"Undone: your answer {last.reply!r} was removed; here is the question again.")
+
+    def overrule_last(current: str | None) -> None:
+        """The last answer, a typed one marked wrong, counts as right at the learner's word:
+        its item no longer comes back for being wrong."""
+        nonlocal waiting
+        assert overrule is not None
+        last_item, review_id, last = done.pop()
+        fixed, new_id = _overrule(summary, last, partial(overrule, review_id), notify)
+        done.append((last_item, new_id, fixed))
+        if last_item in queue and last_item != current:
+            _remove_last(queue, last_item)
+        waiting = [w for w in waiting if w[1] != last_item]
+        if step_wait is not None and (wait := step_wait(last_item)) is not None:
+            waiting.append((clock() + wait, last_item))
+
+    def can_overrule() -> bool:
+        return overrule is not None and bool(done) and overrulable(done[-1][2])
+
     while queue or waiting:
         if time_box is not None and clock() - started >= time_box:
             return _stop(summary, "time")
@@ -382,35 +492,17 @@ def run_drill(
         number += 1
         ui.question(question, number, number + len(queue))
         while True:
-            can = overrule is not None and bool(done) and overrulable(done[-1][2])
-            got = ask(ui, question, clock, can_undo=True, can_overrule=can)
+            got = ask(ui, question, clock, can_undo=True, can_overrule=can_overrule())
             if got != "overrule" or overrule is None:
                 break
-            last_item, review_id, last = done.pop()
-            fixed, new_id = _overrule(summary, last, partial(overrule, review_id), notify)
-            done.append((last_item, new_id, fixed))
-            if last_item in queue and last_item != item:
-                _remove_last(queue, last_item)
-            waiting = [w for w in waiting if w[1] != last_item]
-            if step_wait is not None and (wait := step_wait(last_item)) is not None:
-                waiting.append((clock() + wait, last_item))
+            overrule_last(item)
         if got == "undo":
             number -= 1
             queue.appendleft(item)
             if not done:
                 notify("Nothing to undo yet.")
                 continue
-            last_item, review_id, last = done.pop()
-            undo(review_id)
-            summary.answers.remove(last)
-            attempts[last_item] -= 1
-            if not last.mark.correct and last_item in queue:
-                # The wrong answer had brought the item back later: that return is undone too.
-                _remove_last(queue, last_item)
-            waiting = [w for w in waiting if w[1] != last_item]
-            queue.appendleft(last_item)
-            number -= 1
-            notify(f"Undone: your answer {last.reply!r} was removed; here is the question again.")
+            undo_last()
             continue
         if isinstance(got, str):
             return _stop(summary, got)
@@ -419,15 +511,24 @@ def run_drill(
         done.append((item, review_id, got))
         attempts[item] += 1
         ui.feedback(got)
-        if attempts[item] >= MAX_ATTEMPTS:
-            continue
-        if step_wait is not None:
-            wait = step_wait(item)
-            if wait is not None:
-                waiting.append((clock() + wait, item))
-        elif not got.mark.correct:
-            queue.insert(min(REQUEUE_GAP, len(queue)), item)
-    if overrule is not None and done and overrulable(done[-1][2]) and _last_chance(ui):
+        if attempts[item] < MAX_ATTEMPTS:
+            if step_wait is not None:
+                wait = step_wait(item)
+                if wait is not None:
+                    waiting.append((clock() + wait, item))
+            elif not got.mark.correct:
+                queue.insert(min(REQUEUE_GAP, len(queue)), item)
+        while True:
+            final = not queue and not waiting
+            then = pause(ui, question, final=final, can_undo=True, can_overrule=can_overrule())
+            if then != "overrule":
+                break
+            overrule_last(None)
+        if then == "undo":
+            undo_last()
+        elif not final and then in ("quit", "end of input"):
+            return _stop(summary, then)
+    if overrule is not None and can_overrule() and not waits(ui) and _last_chance(ui):
         _, review_id, last = done[-1]
         _overrule(summary, last, partial(overrule, review_id), notify)
     return summary

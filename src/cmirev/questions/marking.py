@@ -153,6 +153,16 @@ def close_enough(reply: str, accepted: Iterable[str]) -> bool:
     return grade_typed(reply, list(accepted)).correct
 
 
+def chosen(question: Question, reply: str) -> int | None:
+    """The option a reply to a multiple-choice or true-or-false question picked (0 is true),
+    or None when it picks none."""
+    if FORMATS[question.format].answering == "true-false":
+        return {"t": 0, "true": 0, "a": 0, "1": 0, "f": 1, "false": 1, "b": 1, "2": 1}.get(
+            reply.strip().lower()
+        )
+    return _choice_index(reply, len(question.options))
+
+
 def _choice_index(reply: str, count: int) -> int | None:
     text = reply.strip().lower().rstrip(").")
     if len(text) == 1 and text in LETTERS[:count]:
@@ -169,13 +179,12 @@ def mark(question: Question, reply: str, *, retried: bool = False) -> Mark:
     """
     answering = FORMATS[question.format].answering
     if answering == "true-false":
-        text = reply.strip().lower()
-        pick = {"t": 0, "true": 0, "a": 0, "1": 0, "f": 1, "false": 1, "b": 1, "2": 1}.get(text)
+        pick = chosen(question, reply)
         if pick is None:
             return Mark(False, hint="Type t for true or f for false.")
         return _auto(pick == question.answer)
     if answering == "choice":
-        index = _choice_index(reply, len(question.options))
+        index = chosen(question, reply)
         if index is None:
             last = LETTERS[len(question.options) - 1]
             return Mark(False, hint=f"Type a letter from a to {last}.")
