@@ -429,3 +429,49 @@ def test_the_copy_asked_today_comes_back_for_its_steps(runner: CliRunner, isolat
     )
     assert "Today's drill: 1 due, 0 new" in out
     assert "wait for tomorrow" not in out
+
+
+@pytest.mark.slow  # the installed cmirev in a pseudo-terminal
+def test_u_at_the_pause_undoes_a_quiz_answer_in_a_terminal(isolated: Path) -> None:
+    """In a real terminal, u at the pause after a verdict takes the answer back (its review
+    removed) and asks the question again; the prompt says u undoes."""
+    import sqlite3
+    from random import Random
+
+    import pexpect
+
+    from cmirev.loader import load_catalog
+    from cmirev.questions import LETTERS, Generator
+    from cmirev.session import build_quiz
+
+    from .test_terminal import spawn
+
+    catalog = load_catalog()
+    unit = catalog.get("public-services-leadership")
+    assert unit is not None
+    question = build_quiz(Generator(catalog), [unit], 2, Random(8), ["term"])[0]
+    wrong = LETTERS[(question.answer + 1) % len(question.options)]
+    child = spawn("quiz", "psl", "-n", "2", "-f", "term", "--seed", "8", colour=False)
+    child.expect("Question 1 of 2")
+    child.expect("›")
+    child.send(wrong)
+    child.expect("Not quite")
+    child.expect(r"Enter for the next question \(q quits, u undoes\)")
+    child.send("u")
+    child.expect("Undone: your answer")
+    child.expect("Question 1 of 2")
+    child.expect("›")
+    child.send(LETTERS[question.answer])
+    child.expect("Right")
+    child.expect("Enter for the next question")
+    child.send(" ")
+    child.expect("Question 2 of 2")
+    child.expect("›")
+    child.sendline("q")
+    child.expect(r"Score: 1 of 1 \(100%\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    db = sqlite3.connect(isolated / "reviews.sqlite3")
+    assert db.execute("SELECT correct FROM reviews").fetchall() == [(1,)]
+    db.close()
