@@ -171,20 +171,23 @@ def build_store(path: Path, reviews: int) -> tuple[int, int]:
         for n, item in enumerate(ids):
             count = per_item + (n < extra)
             at = NOW - timedelta(days=rng.uniform(30 + 2.5 * count, 730))
-            for _ in range(count):
-                at += timedelta(days=rng.uniform(0.5, 2.5))
+            first = at + timedelta(days=rng.uniform(0.5, 2.5))  # the first review's time
+            for r in range(count):
+                at = first if r == 0 else at + timedelta(days=rng.uniform(0.5, 2.5))
                 stability = rng.uniform(1, 90)
                 state = CardState(
                     item, 2, None, stability, 5.0, at + timedelta(days=stability), at, 1
                 ).to_json()  # the full state, as the store writes it
                 rows.append((item, "term", 3, 1, at.isoformat(), _ts(at), 4000, state, state, "b"))
             due = NOW + timedelta(days=rng.uniform(-5, 20))
-            cards.append((item, 2, None, stability, 5.0, _ts(due), _ts(at), count, 0, 0))
+            cards.append(
+                (item, 2, None, stability, 5.0, _ts(due), _ts(at), count, 0, 0, _ts(first))
+            )
             if len(rows) >= 100_000:
                 db.executemany(insert, rows)
                 rows.clear()
         db.executemany(insert, rows)
-        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?)", cards)
+        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?)", cards)
         db.execute("COMMIT")
         return len(cards), db.execute("SELECT count(*) FROM reviews").fetchone()[0]
 

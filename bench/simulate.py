@@ -383,6 +383,9 @@ class Tally:
     # cmirev: answers to cards in review state, by memory kind: [answers, sum of FSRS's
     # predicted recall before the answer, right answers, sum of the learner's true chance]
     checks: dict[str, list[float]] = field(default_factory=dict)
+    # cmirev: answers a study day or more after the item's last review, by kind of answer
+    # (recall or recognition) and of card: [answers, sum of FSRS's recall, right answers]
+    scored: dict[str, list[float]] = field(default_factory=dict)
 
     def check(self, kind: str, predicted: float, right: bool, true_p: float) -> None:
         row = self.checks.setdefault(kind, [0.0, 0.0, 0.0, 0.0])
@@ -681,9 +684,18 @@ class Cmirev(Strategy):
         the answer and the learner's true chance (is R calibrated to what is asked?)."""
         study, response = self.world.study, self.world.ui.response
         card = study.card(answer.question.item)
-        if card is None or card.state != scheduler.REVIEW_STATE or response is None:
+        if card is None or response is None:
             return
         predicted = scheduler.retrievability(study.settings, card, study.now(), study.tz)
+        if card.last_review is not None and study_day(study, card.last_review) < study.today():
+            memory = FORMATS[answer.question.format].memory
+            key = f"{memory}|{card_kind(study, card, first_days_of(study, card.item))}"
+            row = self.world.tally.scored.setdefault(key, [0.0, 0.0, 0.0])
+            row[0] += 1
+            row[1] += predicted
+            row[2] += answer.mark.rating > 1 if answer.question.self_graded else answer.mark.correct
+        if card.state != scheduler.REVIEW_STATE:
+            return
         self.world.tally.check(response.kind, predicted, answer.mark.correct, response.p)
 
 
@@ -1029,9 +1041,12 @@ class Checkpoint:
     outcomes: dict[str, float]
     mc_units: dict[str, float]
     mc_outcomes: dict[str, float]
-    readiness: float | None = None
+    readiness: float | None = None  # what stats shows: calibrated recall, all items (unseen 0)
     readiness_units: dict[str, float] | None = None
     readiness_outcomes: dict[str, float] | None = None
+    # seen items by kind of card: [items, sum of FSRS's recall, of calibrated, of true recall]
+    kinds: dict[str, list[float]] | None = None
+    calibration: dict[str, Any] | None = None  # what stats showed of the learner's calibration
 
 
 # stats' per-unit aggregation (public as ``readiness`` in newer cmirev, ``_readiness`` before)
@@ -1077,6 +1092,7 @@ def measure(world: World, label: str, moment: datetime, with_stats: bool) -> Che
     )
     if with_stats:
         report = stats.compute(study, world.units)
+        point.calibration = report.get("calibration")
         point.readiness_units = {row["unit"]: row["readiness"] for row in report["units"]}
         point.readiness_outcomes = {
             f"{row['unit']}/{o['id']}": o["readiness"]
@@ -1084,13 +1100,58 @@ def measure(world: World, label: str, moment: datetime, with_stats: bool) -> Che
             for o in row["outcomes"]
         }
         cards = study.cards(gids)
-        point.readiness = mean(
-            scheduler.retrievability(study.settings, cards[g], study.now(), study.tz)
-            if g in cards
-            else 0.0
-            for g in gids
-        )
+        point.readiness = mean(study.recall(cards[g]) if g in cards else 0.0 for g in gids)
+        point.kinds = kinds_of(study, {g: cards[g] for g in gids if g in cards}, recall)
     return point
+
+
+def kinds_of(
+    study: Study, cards: Mapping[str, Any], truth: Mapping[str, float]
+) -> dict[str, list[float]]:
+    """Seen items grouped by kind of card (in its first interval: every review on its first
+    study day; forgotten before: a lapse once learned; the others) and by how many of FSRS's
+    stabilities have passed since the last review: FSRS's recall, the calibrated recall stats
+    shows, and the learner's true free recall, summed."""
+    first_day = first_days(study)
+    found: dict[str, list[float]] = {}
+    for gid, card in cards.items():
+        r = scheduler.retrievability(study.settings, card, study.now(), study.tz)
+        name = card_kind(study, card, first_day)
+        days = (study.today() - study_day(study, card.last_review)).days
+        span = days / card.stability if card.stability else 0.0
+        band = "up to 1" if span <= 1 else "1 to 3" if span <= 3 else "over 3"
+        for key in (name, f"{band} stabilities since the last review"):
+            row = found.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+            for i, value in enumerate((1.0, r, study.recall(card), truth[gid])):
+                row[i] += value
+    return found
+
+
+def study_day(study: Study, moment: datetime) -> date:
+    return scheduler.study_day(moment, study.tz, study.settings.day_start_hour)
+
+
+def first_days_of(study: Study, item: str) -> dict[str, date]:
+    """One card's first study day, from the review log."""
+    row = study.store.db.execute(
+        "SELECT min(reviewed_at) FROM reviews WHERE item = ?", (item,)
+    ).fetchone()
+    return {item: study_day(study, datetime.fromisoformat(row[0]))} if row[0] else {}
+
+
+def first_days(study: Study) -> dict[str, date]:
+    """Each card's first study day, from the review log (any cmirev's store has it)."""
+    rows = study.store.db.execute("SELECT item, min(reviewed_at) FROM reviews GROUP BY item")
+    return {item: study_day(study, datetime.fromisoformat(at)) for item, at in rows}
+
+
+def card_kind(study: Study, card: Any, first_day: Mapping[str, date]) -> str:
+    """What the calibration tells cards apart by, worked out from the card and the log."""
+    if card.last_review is not None and first_day.get(card.item) == study_day(
+        study, card.last_review
+    ):
+        return "first interval"
+    return "forgotten before" if card.fails > 0 else "other cards"
 
 
 def mean(values: Iterable[float]) -> float:
@@ -1125,6 +1186,7 @@ class RunResult:
     unused_minutes: float
     never_seen: dict[str, int]
     checks: dict[str, list[float]]
+    scored: dict[str, list[float]]  # cmirev: scored answers by kind (Tally.scored)
     ratings: dict[str, dict[int, int]]  # cmirev: the store's ratings by format
     checkpoints: list[Checkpoint]
     wall_seconds: float
@@ -1164,6 +1226,7 @@ def result_of(
         unused_minutes=tally.unused_minutes,
         never_seen=dict(unseen),
         checks=tally.checks,
+        scored=tally.scored,
         ratings=store_ratings(world.study),
         checkpoints=checkpoints,
         wall_seconds=wall,
@@ -1622,8 +1685,83 @@ def deadline_table(runs: Mapping[str, list[RunResult]]) -> str:
             ]
         )
     head = ["strategy", "answers", "minutes", "items seen", "true recall, all", "true MC"]
-    head += ["readiness (predicted)", "weakest outcome (true recall)", "outcomes < 0.5"]
+    head += ["readiness shown", "weakest outcome (true recall)", "outcomes < 0.5"]
     return table(head, rows)
+
+
+def scored_table(rs: Sequence[RunResult]) -> str | None:
+    """Answers a study day or more after the item's last review, by kind of answer and card
+    (all learners pooled): FSRS's recall before them, the share right, and the exponent k that
+    makes FSRS's mean recall to the power k equal that share (what one calibration exponent
+    fitted on those answers alone would be, roughly)."""
+    pooled: dict[str, list[float]] = {}
+    for r in rs:
+        for key, values in r.scored.items():
+            row = pooled.setdefault(key, [0.0, 0.0, 0.0])
+            for i, v in enumerate(values):
+                row[i] += v
+    rows = []
+    order = ["first interval", "forgotten before", "other cards"]
+    for memory in ("recall", "recognition"):
+        keys = [k for k in pooled if k.startswith(memory + "|")]
+        for key in sorted(keys, key=lambda k: order.index(k.split("|")[1])):
+            n, predicted, right = pooled[key]
+            r_mean, share = predicted / n, right / n
+            k = math.log(share) / math.log(r_mean) if 0 < share < 1 and r_mean < 1 else float("nan")
+            rows.append(
+                [memory, key.split("|")[1], f"{n / len(rs):.0f}", f"{r_mean:.3f}", f"{share:.3f}",
+                 f"{k:.1f}"]
+            )  # fmt: skip
+    if not rows:
+        return None
+    head = ["answer", "card", "per learner", "FSRS recall", "right", "exponent matching"]
+    return table(head, rows)
+
+
+def calibration_fit_table(rs: Sequence[RunResult], labels: Sequence[str]) -> str | None:
+    """The calibration stats showed at each checkpoint: mean and range over learners."""
+    rows = []
+    for label in labels:
+        cals = [c for c in (point(r, label).calibration for r in rs) if c and "decay" in c]
+        if not cals:
+            continue
+        row = [label, m([c["reviews"] for c in cals])]
+        for key in ("exponent", "first", "lapsed", "growth"):
+            values = [float(c[key]) for c in cals]
+            row.append(f"{statistics.mean(values):.2f} ({min(values):.2f}-{max(values):.2f})")
+        decays = [float(c["decay"] or c["fsrs_decay"]) for c in cals]
+        row.append(f"{statistics.mean(decays):.2f} ({min(decays):.2f}-{max(decays):.2f})")
+        rows.append(row)
+    if not rows:
+        return None
+    head = ["when", "recall answers", "exponent", "first interval", "forgotten before"]
+    return table([*head, "growth", "decay"], rows)
+
+
+def kinds_table(rs: Sequence[RunResult], labels: Sequence[str]) -> str | None:
+    """Predicted against true recall by kind of card (all learners pooled), per checkpoint."""
+    rows = []
+    for label in labels:
+        pooled: dict[str, list[float]] = {}
+        for r in rs:
+            for key, values in (point(r, label).kinds or {}).items():
+                row = pooled.setdefault(key, [0.0, 0.0, 0.0, 0.0])
+                for i, v in enumerate(values):
+                    row[i] += v
+        order = ["first interval", "forgotten before", "other cards", "up to 1", "1 to 3", "over 3"]
+        ranked = sorted(pooled, key=lambda k: [k.startswith(o) for o in order].index(True))
+        for key in ranked:
+            n, raw, shown, truth = pooled[key]
+            if n < len(rs):
+                continue  # fewer than one item per learner: nothing to read from it
+            rows.append(
+                [label, key, f"{n / len(rs):.0f}", f"{raw / n:.3f}", f"{shown / n:.3f}",
+                 f"{truth / n:.3f}", f"{(shown - truth) / n:+.3f}"]
+            )  # fmt: skip
+    if not rows:
+        return None
+    head = ["when", "seen items", "per learner", "FSRS recall", "readiness (calibrated)"]
+    return table([*head, "true free recall", "bias"], rows)
 
 
 def sensitivity_table(by_variant: Mapping[str, Mapping[str, list[RunResult]]], days: int) -> str:
@@ -1659,6 +1797,18 @@ def report(results: Sequence[RunResult], days: int) -> str:
         out.append(outcome_table(runs, labels[1]))
         out.append("\nReadiness calibration (`stats.compute` minus the learner's truth):\n")
         out.append(calibration_table(runs, labels))
+        kinds = kinds_table(runs["cmirev"], labels)
+        if kinds:
+            out.append("\ncmirev, seen items by kind of card (all learners pooled):\n")
+            out.append(kinds)
+        fitted = calibration_fit_table(runs["cmirev"], labels)
+        if fitted:
+            out.append("\ncmirev, the calibration fitted (mean and range over learners):\n")
+            out.append(fitted)
+        answers = scored_table(runs["cmirev"])
+        if answers:
+            out.append("\ncmirev, answers a study day or more after the last, by kind:\n")
+            out.append(answers)
         out.append(f"\ncmirev per unit at {labels[1]}:\n")
         out.append(unit_table(runs["cmirev"], labels[1]))
         out.append("\ncmirev, answers to cards in review state (all learners pooled):\n")
@@ -1679,6 +1829,18 @@ def report(results: Sequence[RunResult], days: int) -> str:
             out.append(deadline_table(runs))
             out.append("\nReadiness calibration on the deadline morning:\n")
             out.append(calibration_table(runs, ["deadline"]))
+            kinds = kinds_table(runs.get("cmirev-deadline", []), ["deadline"])
+            if kinds:
+                out.append("\ncmirev with a deadline set, seen items by kind of card:\n")
+                out.append(kinds)
+            fitted = calibration_fit_table(runs.get("cmirev-deadline", []), ["deadline"])
+            if fitted:
+                out.append("\ncmirev with a deadline set, the calibration fitted:\n")
+                out.append(fitted)
+            answers = scored_table(runs.get("cmirev-deadline", []))
+            if answers:
+                out.append("\ncmirev with a deadline set, answers a day or more apart:\n")
+                out.append(answers)
             out.append("\nSessions and answering:\n")
             out.append(diagnostics_table(runs))
     sens = {v: runs for (s, v, _), runs in grouped.items() if s == "sensitivity"}

@@ -151,7 +151,7 @@ def test_cram_answers_change_no_card_and_no_review(catalog: Catalog, tmp_path: P
 
 def test_a_store_from_the_last_release_upgrades_with_every_review(tmp_path: Path) -> None:
     """A schema-5 store (what the last release wrote: its tables, its rows) gains deadlines, the
-    cram log and the calibration; every review and card is kept as it was."""
+    cram log, the calibration and each card's first review; every review and card is kept."""
     from random import Random
 
     from cmirev.store import APPLICATION_ID, MIGRATIONS
@@ -201,11 +201,15 @@ def test_a_store_from_the_last_release_upgrades_with_every_review(tmp_path: Path
     db.close()
 
     upgraded = Store(path)
-    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 7
+    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 9
     columns = len(logged[0])  # later schemas add columns after these (8: the review's uid)
     rows = upgraded.db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
     assert [row[:columns] for row in rows] == logged
-    assert upgraded.db.execute("SELECT * FROM cards ORDER BY item").fetchall() == stored
+    cards_now = upgraded.db.execute("SELECT * FROM cards ORDER BY item").fetchall()
+    assert [row[:10] for row in cards_now] == stored
+    # each card learns when its item was first reviewed, from the log (9)
+    first = {gid: min(r[6] for r in logged if r[1] == gid) for gid in cards}
+    assert {row[0]: row[10] for row in cards_now} == first
     assert len(logged) == 6 and len(list(upgraded.reviews())) == 6
     assert upgraded.deadlines() == {} and upgraded.count_cram() == 0
     assert upgraded.calibration() is None

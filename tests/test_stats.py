@@ -177,3 +177,30 @@ def test_plain_output_keeps_every_figure(weeks: tuple[Catalog, Path, datetime]) 
     ):
         assert heading in text
     assert "streak 21 days" in text
+
+
+def test_stats_says_what_the_calibration_found(weeks: tuple[Catalog, Path, datetime]) -> None:
+    """When the learner's answers moved the calibration, stats says how, in one line; while
+    it is FSRS's own, it says nothing about it."""
+    shown = report(weeks)
+    fitted = {
+        "exponent": 2.4,
+        "first": 1.6,
+        "lapsed": 0.5,
+        "growth": 0.2,
+        "decay": 0.6,
+        "fsrs_decay": 0.1542,
+        "reviews": 900,
+    }
+    buffer = io.StringIO()
+    stats_view(PlainOut(buffer), {**shown, "calibration": fitted}, full=True)
+    line = next(t for t in buffer.getvalue().splitlines() if t.startswith("Recall "))
+    assert "fitted to your 900 recall answers" in line
+    assert "you forget faster than FSRS's average learner (exponent 2.40" in line
+    assert "x1.60 for items not yet reviewed on a second day" in line
+    assert "x0.50 for items you forgot once" in line and "more as items mature" in line
+    assert "after a long break your forgetting keeps its pace (decay 0.60; FSRS 0.15)" in line
+    plain = {**fitted, "exponent": 1.0, "first": 1.0, "lapsed": 1.0, "growth": 0.0, "decay": None}
+    buffer = io.StringIO()
+    stats_view(PlainOut(buffer), {**shown, "calibration": plain}, full=True)
+    assert not any(t.startswith("Recall ") for t in buffer.getvalue().splitlines())

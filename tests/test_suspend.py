@@ -275,14 +275,14 @@ def test_recovery_keeps_what_was_set_aside(catalog: Catalog, isolated: Path, cli
     assert held == {KILMANN: "suspended", MYTH: "buried"}
 
 
-def _schema_8_store(path: Path) -> list[list[tuple[object, ...]]]:
-    """A store as the previous release wrote it (schema 8) with a review, a card, an event and
-    an assignment date; returns its rows."""
+def _previous_store(path: Path) -> list[list[tuple[object, ...]]]:
+    """A store as the schema before the holds wrote it, with a review, a card, an event and an
+    assignment date; returns its rows."""
     from cmirev.store import APPLICATION_ID
 
     db = sqlite3.connect(path)
     db.create_function("cmirev_uid", 8, lambda *a: "0" * 32)
-    for version in range(1, 9):
+    for version in range(1, SCHEMA_VERSION):
         db.executescript(MIGRATIONS[version])
     db.execute(
         "INSERT INTO reviews (item, format, rating, correct, reviewed_at, ts, duration_ms, "
@@ -298,7 +298,7 @@ def _schema_8_store(path: Path) -> list[list[tuple[object, ...]]]:
         "INSERT INTO events (at, kind, item, detail) VALUES ('t', 'leech-reset', 'u/a', 'x')"
     )
     db.execute("INSERT INTO deadlines VALUES ('u', '2026-12-01', 20, 't')")
-    db.execute("PRAGMA user_version = 8")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.commit()
     rows = [
@@ -309,14 +309,15 @@ def _schema_8_store(path: Path) -> list[list[tuple[object, ...]]]:
     return rows
 
 
-def test_a_schema_8_store_migrates_without_loss(tmp_path: Path) -> None:
+def test_a_store_from_before_the_holds_migrates_without_loss(tmp_path: Path) -> None:
     """Opening a store of the previous schema adds the holds table, keeps every row, and
     suspending an item in it works."""
     path = tmp_path / "reviews.sqlite3"
-    rows = _schema_8_store(path)
+    rows = _previous_store(path)
     shutil.copy(path, tmp_path / "copy.sqlite3")
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
+        assert "CREATE TABLE holds" in MIGRATIONS[SCHEMA_VERSION]
         kept = [
             store.db.execute(f"SELECT * FROM {t}").fetchall()
             for t in ("reviews", "cards", "events", "deadlines")

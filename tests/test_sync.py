@@ -499,7 +499,7 @@ def test_a_schema_7_store_gains_review_ids_without_loss(
     old.close()
 
     upgraded = Store(first / "reviews.sqlite3")
-    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+    assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 8
     for table, kept in rows.items():
         now = upgraded.db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
         assert [row[: len(kept[0])] for row in now] == kept

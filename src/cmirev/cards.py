@@ -25,6 +25,8 @@ class CardState:
     reps: int = 0
     fails: int = 0
     leech: bool = False
+    # when the item was first reviewed (None: not known, as in states logged before schema 8)
+    first_review: datetime | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -38,6 +40,7 @@ class CardState:
                 "reps": self.reps,
                 "fails": self.fails,
                 "leech": self.leech,
+                "first_review": self.first_review.isoformat() if self.first_review else None,
             },
             sort_keys=True,
         )
@@ -56,6 +59,9 @@ class CardState:
             reps=d["reps"],
             fails=d["fails"],
             leech=d["leech"],
+            first_review=datetime.fromisoformat(d["first_review"])
+            if d.get("first_review")
+            else None,
         )
 
 

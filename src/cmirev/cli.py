@@ -1082,7 +1082,9 @@ def _history(revlog: Path | None) -> tuple[list[Any], Settings, tzinfo]:
     from cmirev.loader import load_catalog
 
     study = _open_study(load_catalog())
-    events = [scoring.Event(r.item, r.rating, r.reviewed_at) for r in study.store.reviews()]
+    events = [
+        scoring.Event(r.item, r.rating, r.reviewed_at, r.format) for r in study.store.reviews()
+    ]
     if not events:
         raise CmirevError("no review history yet: drill or quiz first, or pass --revlog FILE.csv")
     return events, dataclasses.replace(study.settings, fuzz=False), study.tz
@@ -1111,7 +1113,7 @@ def evaluate(
     events, settings, tz = _history(revlog)
     report = scoring.evaluate(events, dataclasses.replace(settings, parameters=()), tz)
     report["in_use"] = "personal" if settings.parameters else "FSRS-6 defaults"
-    report["held_out"] = optimize.held_out(events, settings, tz)
+    report["held_out"] = optimize.held_out(events, settings, tz, with_calibration=True)
     if as_json:
         render.print_json(report)
         return

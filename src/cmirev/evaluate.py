@@ -41,11 +41,13 @@ class RevlogError(CmirevError):
 
 @dataclass(frozen=True)
 class Event:
-    """One review of a history: which card, the rating (1-4), when (UTC)."""
+    """One review of a history: which card, the rating (1-4), when (UTC), and the question's
+    format (None in an exported log: a flashcard, recalled unaided)."""
 
     card: str
     rating: int
     at: datetime
+    format: str | None = None
 
 
 def read_revlog(path: Path) -> list[Event]:
@@ -122,19 +124,35 @@ def figures(rows: list[Row]) -> dict[str, float | None]:
     }
 
 
-def predictions(
+@dataclass(frozen=True)
+class Scored:
+    """One scored review (a study day or more after the card's previous one): what FSRS
+    predicted, what happened, and what the calibration (:mod:`cmirev.calibration`) fits on."""
+
+    predicted: float  # FSRS's recall probability just before the review
+    recalled: int  # 1 when rated above Again
+    bin: tuple[float, float, float]  # srs-benchmark group (interval, review number, lapses)
+    days: int  # study days since the card's previous review
+    stability: float  # FSRS's stability (days) before the review
+    first: bool  # no earlier review of the card came a study day after another
+    lapsed: bool  # the card was forgotten before, once it was learned (FSRS's post-lapse path)
+    format: str | None  # the question's format (None: unknown, a flashcard)
+    at: datetime
+
+
+def scored(
     events: Iterable[Event],
     settings: Settings,
     tz: tzinfo = UTC,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> list[Row]:
-    """Each scored review's prediction and outcome. The whole history is replayed; with
+) -> list[Scored]:
+    """Each scored review, in card order. The whole history is replayed; with
     ``since``/``until``, only reviews in [since, until) are scored (a held-out stretch)."""
     by_card: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         by_card[event.card].append(event)
-    rows: list[Row] = []
+    rows: list[Scored] = []
     for card_id, history in by_card.items():
         history.sort(key=lambda e: e.at)
         card = None
@@ -147,13 +165,35 @@ def predictions(
                     - scheduler.study_day(card.last_review, tz, settings.day_start_hour)
                 ).days
                 if gap >= 1:
-                    number += 1
                     if (since is None or event.at >= since) and (until is None or event.at < until):
-                        p = scheduler.retrievability(settings, card, event.at, tz)
-                        rows.append((p, int(event.rating > 1), _bin(gap, number, lapses)))
+                        rows.append(
+                            Scored(
+                                predicted=scheduler.retrievability(settings, card, event.at, tz),
+                                recalled=int(event.rating > 1),
+                                bin=_bin(gap, number + 1, lapses),
+                                days=gap,
+                                stability=float(card.stability or 0.0),
+                                first=number == 1,
+                                lapsed=card.fails > 0,
+                                format=event.format,
+                                at=event.at,
+                            )
+                        )
+                    number += 1
                     lapses += event.rating == 1
             card = scheduler.review(settings, card_id, card, event.rating, event.at, Random(0), tz)
     return rows
+
+
+def predictions(
+    events: Iterable[Event],
+    settings: Settings,
+    tz: tzinfo = UTC,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Row]:
+    """Each scored review's prediction, outcome and srs-benchmark group (see :func:`scored`)."""
+    return [(r.predicted, r.recalled, r.bin) for r in scored(events, settings, tz, since, until)]
 
 
 def _geometric(value: float, base: float, scale: float, digits: int) -> float:

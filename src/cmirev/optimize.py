@@ -27,9 +27,9 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from cmirev import scheduler
+from cmirev import calibration, scheduler
 from cmirev.errors import CmirevError
-from cmirev.evaluate import Event, figures, predictions
+from cmirev.evaluate import Event, figures, predictions, scored
 from cmirev.scheduler import Settings
 
 PARAMETERS_NAME = "parameters.json"
@@ -110,9 +110,16 @@ def fit(items: Sequence[Any]) -> tuple[float, ...]:
 
 
 def held_out(
-    events: Sequence[Event], settings: Settings, tz: tzinfo, *, with_fit: bool = True
+    events: Sequence[Event],
+    settings: Settings,
+    tz: tzinfo,
+    *,
+    with_fit: bool = True,
+    with_calibration: bool = False,
 ) -> dict[str, Any] | None:
-    """Defaults against fitted parameters on a time-ordered split (see the module docstring).
+    """Defaults against fitted parameters on a time-ordered split (see the module docstring),
+    and with ``with_calibration`` the defaults against the learner's calibration
+    (:mod:`cmirev.calibration`) fitted the same way, on the recall answers.
 
     None when there are too few scorable reviews to split. ``personal`` is None when the
     optimiser is not installed or ``with_fit`` is False."""
@@ -124,15 +131,22 @@ def held_out(
     plain = replace(settings, fuzz=False, parameters=())
     first = times[len(times) // SEGMENTS]
     tested = sum(1 for t in times if t >= first)
+    every = scored(events, plain, tz)
     report: dict[str, Any] = {
         "split": f"time-ordered, {SEGMENTS - 1} folds: the scored reviews in {SEGMENTS} "
         "stretches of time; each of the last five is predicted with parameters fitted on the "
         f"stretches before it ({tested} predictions)",
         "folds": SEGMENTS - 1,
         "test": tested,
-        "default": figures(predictions(events, plain, tz, since=first)),
+        "default": figures([(r.predicted, r.recalled, r.bin) for r in every if r.at >= first]),
         "personal": None,
     }
+    if with_calibration:
+        report["calibrated"] = calibration.held_out(
+            every,
+            [(since, until) for since, until in itertools.pairwise(cuts) if since],
+            scheduler.decay_of(plain),
+        )
     if not with_fit:
         return report
     rows = []

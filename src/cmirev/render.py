@@ -561,14 +561,9 @@ def stats_view(out: Out, stats: dict[str, Any], full: bool = False) -> None:
     if not full:
         _summary(out, stats)
         return
-    cal = stats["calibration"]
-    if cal["exponent"] != 1.0:
-        faster = "faster" if cal["exponent"] > 1 else "slower"
-        out.text(
-            f"Recall     predictions fitted to your {cal['reviews']} answers a day or more "
-            f"apart: you forget {faster} than FSRS's average learner (exponent "
-            f"{cal['exponent']:.2f}), so readiness and due dates allow for it"
-        )
+    calibration = _calibration_text(stats["calibration"])
+    if calibration:
+        out.text(calibration)
     if stats.get("deadlines"):
         deadlines_view(out, stats["deadlines"])
     _heatmap(out, stats["calendar"])
@@ -858,6 +853,59 @@ def evaluate_view(out: Out, report: dict[str, Any]) -> None:
     _held_out_table(out, held)
     if report.get("in_use") == "personal":
         out.text("In use: your personal parameters (cmirev optimize).")
+    calibrated = held.get("calibrated")
+    if calibrated and calibrated["calibrated"]:
+        out.title(
+            "Defaults against your calibration, fitted to the earlier reviews",
+            f"the same split, scored on recall answers ({calibrated['test']} predictions)",
+        )
+        out.table(
+            ["Measure", "FSRS-6 defaults", "Calibrated"],
+            [
+                [name, _figure(calibrated["default"][key]), _figure(calibrated["calibrated"][key])]
+                for name, key in (
+                    ("Log loss", "log_loss"),
+                    ("RMSE(bins)", "rmse_bins"),
+                    ("AUC", "auc"),
+                )
+            ],
+        )
+
+
+def _calibration_text(cal: dict[str, Any]) -> str | None:
+    """What the learner's calibration says, in a line (None while it is FSRS's own)."""
+    kinds = []
+    if cal["first"] != 1.0:
+        kinds.append(f"x{cal['first']:.2f} for items not yet reviewed on a second day")
+    if cal["lapsed"] != 1.0:
+        kinds.append(f"x{cal['lapsed']:.2f} for items you forgot once")
+    if abs(cal["growth"]) >= 0.05:
+        kinds.append("more as items mature" if cal["growth"] > 0 else "less as items mature")
+    parts = []
+    if cal["exponent"] != 1.0 or kinds:
+        pace = "faster" if cal["exponent"] > 1 else "slower" if cal["exponent"] < 1 else "as fast"
+        parts.append(
+            f"you forget {pace} than FSRS's average learner (exponent {cal['exponent']:.2f}"
+            + "".join(f", {k}" for k in kinds)
+            + ")"
+        )
+    if cal["decay"] is not None:
+        pace = "keeps its pace" if cal["decay"] > cal["fsrs_decay"] else "slows down more"
+        parts.append(
+            f"after a long break your forgetting {pace} (decay {cal['decay']:.2f}; FSRS "
+            f"{cal['fsrs_decay']:.2f})"
+        )
+    if not parts:
+        return None
+    return (
+        f"Recall     fitted to your {cal['reviews']} recall answers a day or more apart: "
+        + "; ".join(parts)
+        + ". Readiness and due dates allow for it"
+    )
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
 
 
 def _held_out_table(out: Out, held: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ before.
 from __future__ import annotations
 
 import random as _random
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
@@ -66,6 +66,12 @@ def fsrs_scheduler(settings: Settings) -> Any:
     return _fsrs(
         settings.desired_retention, settings.learning_steps, settings.fuzz, settings.parameters
     )
+
+
+def decay_of(settings: Settings) -> float:
+    """The decay of FSRS's forgetting curve for these settings (w[20]: the learner's own after
+    ``cmirev optimize``, else FSRS-6's default)."""
+    return float(fsrs_scheduler(settings).parameters[20])
 
 
 def check_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
@@ -131,6 +137,7 @@ def review(
     now: datetime,
     rng: _random.Random,
     tz: tzinfo = UTC,
+    retention: Callable[[CardState], float] | None = None,
 ) -> CardState:
     """The item's card after one review at ``now``. Copies; never mutates ``before``.
 
@@ -139,16 +146,40 @@ def review(
     day is one day later even when under 24 hours have passed, and a review on the same study
     day takes FSRS's same-day path. A clock that went backwards (``now`` before the last review)
     is treated as the moment of the last review, so intervals never go negative.
-    """
-    import fsrs
 
+    ``retention``, when given, is FSRS's retention target for the card as it comes out of the
+    review (the calibration's, which depends on the card): a card in review is then due when
+    FSRS's recall falls to it. The memory state (stability, difficulty) never depends on it.
+    """
     when = now.astimezone(UTC)
     if before is not None and before.last_review is not None and when < before.last_review:
         when = before.last_review
+    # py-fsrs draws its fuzz from the global random module: seed it from ours (the same seed
+    # for both passes below, so that a changed target moves the due date and nothing else).
+    seed = rng.getrandbits(64) if settings.fuzz else 0
+    after = _review_once(settings, item, before, rating, when, seed, tz)
+    if retention is not None and after.state == REVIEW_STATE:
+        target = round(retention(after), 3)
+        if target != settings.desired_retention:
+            schedule = replace(settings, desired_retention=target)
+            after = _review_once(schedule, item, before, rating, when, seed, tz)
+    return after
+
+
+def _review_once(
+    settings: Settings,
+    item: str,
+    before: CardState | None,
+    rating: int,
+    when: datetime,
+    seed: int,
+    tz: tzinfo,
+) -> CardState:
+    import fsrs
+
     card = to_fsrs(before) if before is not None else fsrs.Card(card_id=CARD_ID)
     if settings.fuzz:
-        # py-fsrs draws its fuzz from the global random module: seed it from ours.
-        _random.seed(rng.getrandbits(64))
+        _random.seed(seed)
     seen = study_time(settings, before, when, tz)
     after, _ = fsrs_scheduler(settings).review_card(card, fsrs.Rating(rating), seen)
     # A lapse is forgetting a learned item (one in review); a wrong answer while learning is
@@ -166,6 +197,7 @@ def review(
         reps=(before.reps if before else 0) + 1,
         fails=fails,
         leech=(before.leech if before else False) or fails >= LEECH_FAILS,
+        first_review=before.first_review if before is not None else when,
     )
 
 
@@ -242,6 +274,18 @@ def study_time(settings: Settings, card: CardState | None, now: datetime, tz: tz
     if days >= 1:
         return last + timedelta(days=days)
     return last + min(max(now - last, timedelta(0)), SAME_DAY_MOST)
+
+
+def first_interval(card: CardState, tz: tzinfo, start_hour: int) -> bool:
+    """Whether every review of the card so far fell on its first study day: no answer has yet
+    come a study day or more after another, so FSRS's stability is still its first guess (from
+    the same-day learning steps and FSRS's initial parameters), not a measure of this learner's
+    memory. False when the first review is not known."""
+    if card.first_review is None or card.last_review is None:
+        return False
+    return study_day(card.first_review, tz, start_hour) == study_day(
+        card.last_review, tz, start_hour
+    )
 
 
 def is_learned(card: CardState | None) -> bool:

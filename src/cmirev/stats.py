@@ -88,10 +88,7 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
         "reviews_30d": count(since30)[0],
         "streak_days": streak,
         "desired_retention": settings.desired_retention,
-        "calibration": {
-            "exponent": study.calibration.exponent,
-            "reviews": study.calibration.reviews,
-        },
+        "calibration": _calibration(study),
         "retention_7d": round(c7 / r7, 4) if r7 else None,
         "retention_30d": round(c30 / r30, 4) if r30 else None,
         "due_reviews_7d": r7,
@@ -108,6 +105,21 @@ def compute(study: Study, units: list[Unit]) -> dict[str, Any]:
         "units": [readiness(study, unit, recall) for unit in units],
         "weakest": _weakest(study, recall),
         "misconceptions_fallen_for": _fallen_for(study, units),
+    }
+
+
+def _calibration(study: Study) -> dict[str, Any]:
+    """The learner's calibration (:mod:`cmirev.calibration`): its factors, the recall answers
+    they rest on, and the decay of FSRS's own curve it is measured against."""
+    cal = study.calibration
+    return {
+        "exponent": cal.exponent,
+        "first": cal.first,
+        "lapsed": cal.lapsed,
+        "growth": cal.growth,
+        "decay": cal.decay,
+        "fsrs_decay": cal.base,
+        "reviews": cal.reviews,
     }
 
 

@@ -53,7 +53,11 @@ APPLICATION_ID = 0x636D6972  # "cmir"
 # The daily full check of the store's pages on open stops here (about 1.3 s of checking at
 # 20 ms a megabyte; a store this size holds some 90,000 reviews).
 QUICK_CHECK_MOST = 64_000_000
-SCHEMA_VERSION = 9
+# A card's columns, in the order _card reads them.
+_CARD_COLUMNS = (
+    "item, state, step, stability, difficulty, due, last_review, reps, fails, leech, first_review"
+)
+SCHEMA_VERSION = 10
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -165,11 +169,24 @@ CREATE TABLE deadlines_cleared (
     at      TEXT NOT NULL      -- ISO-8601 UTC
 );
 """
-# 9: items the learner sets aside: suspended (out of drills and due counts until unsuspended)
+# 9: the calibration fits one exponent per kind of card (cmirev.calibration): a card keeps when
+# its item was first reviewed (its first study day tells whether FSRS's stability is still the
+# initial guess), taken from the log; the calibration gains its new factors, and a fit kept from
+# the one-exponent model (which counted recognition answers) goes, to be refitted from the log.
+_SCHEMA_V9 = """
+ALTER TABLE cards ADD COLUMN first_review INTEGER;
+UPDATE cards SET first_review = (SELECT min(ts) FROM reviews r WHERE r.item = cards.item);
+ALTER TABLE calibration ADD COLUMN first_factor REAL NOT NULL DEFAULT 1.0;
+ALTER TABLE calibration ADD COLUMN lapsed_factor REAL NOT NULL DEFAULT 1.0;
+ALTER TABLE calibration ADD COLUMN growth REAL NOT NULL DEFAULT 0.0;
+ALTER TABLE calibration ADD COLUMN decay REAL;   -- NULL: FSRS's own forgetting curve
+DELETE FROM calibration;
+"""
+# 10: items the learner sets aside: suspended (out of drills and due counts until unsuspended)
 # or buried (until the next study day starts). This table is the current state; every change
 # is also an event (suspend, bury, unsuspend), so that a progress import merges them and a
 # recovery keeps them. Cards are untouched, so a rebuilt card never loses a hold.
-_SCHEMA_V9 = """
+_SCHEMA_V10 = """
 CREATE TABLE holds (
     item    TEXT PRIMARY KEY,  -- global id as the learner named it, unit-id/item-id
     kind    TEXT NOT NULL,     -- suspended or buried
@@ -187,6 +204,7 @@ MIGRATIONS: dict[int, str] = {
     7: _SCHEMA_V7,
     8: _SCHEMA_V8,
     9: _SCHEMA_V9,
+    10: _SCHEMA_V10,
 }
 # The events that set an item aside or bring it back, oldest to newest deciding its hold.
 HOLD_EVENTS = ("suspend", "bury", "unsuspend")
@@ -488,18 +506,14 @@ class Store:
 
     def card(self, item: str) -> CardState | None:
         row = self.db.execute(
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
-            "FROM cards WHERE item = ?",
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE item = ?",
             (item,),
         ).fetchone()
         return _card(row) if row else None
 
     def cards(self, items: Iterable[str] | None = None) -> dict[str, CardState]:
         """Cards by item; only these items when given."""
-        sql = (
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
-            "FROM cards"
-        )
+        sql = f"SELECT {_CARD_COLUMNS} FROM cards"
         if items is None:
             return {row[0]: _card(row) for row in self.db.execute(sql)}
         wanted = list(items)
@@ -523,10 +537,8 @@ class Store:
         """Cards falling due before ``before``, and leeches: the only cards a drill plan reads
         in full (the others only count as seen)."""
         sql = (
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
-            "FROM cards WHERE due < ? UNION "
-            "SELECT item, state, step, stability, difficulty, due, last_review, reps, fails, leech "
-            "FROM cards WHERE leech = 1"
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE due < ? UNION "
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE leech = 1"
         )
         return {row[0]: _card(row) for row in self.db.execute(sql, (_ts(before),))}
 
@@ -715,9 +727,12 @@ class Store:
 
     @staticmethod
     def _put(db: sqlite3.Connection, card: CardState) -> None:
+        """Write the card; when its first review is not known (a state logged before schema
+        8, put back by an undo), the log says when it was."""
         db.execute(
             "INSERT OR REPLACE INTO cards (item, state, step, stability, difficulty, due, "
-            "last_review, reps, fails, leech) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "last_review, reps, fails, leech, first_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "coalesce(?, (SELECT min(ts) FROM reviews WHERE item = ?)))",
             (
                 card.item,
                 card.state,
@@ -729,6 +744,8 @@ class Store:
                 card.reps,
                 card.fails,
                 int(card.leech),
+                _ts(card.first_review) if card.first_review else None,
+                card.item,
             ),
         )
 
@@ -814,17 +831,30 @@ class Store:
 
     # -- the learner's calibration
 
-    def calibration(self) -> tuple[float, int, int] | None:
-        """The saved calibration: (exponent, scored reviews, log size when fitted)."""
-        row = self.db.execute("SELECT exponent, reviews, logged FROM calibration").fetchone()
-        return (float(row[0]), int(row[1]), int(row[2])) if row else None
+    def calibration(
+        self,
+    ) -> tuple[tuple[float, float, float, float, float | None], int, int] | None:
+        """The saved calibration: its factors (exponent, first, lapsed, growth, decay; see
+        :class:`cmirev.calibration.Calibration`), the scored reviews it was fitted on, and the
+        log's size when it was fitted."""
+        row = self.db.execute(
+            "SELECT exponent, first_factor, lapsed_factor, growth, decay, reviews, logged "
+            "FROM calibration"
+        ).fetchone()
+        if row is None:
+            return None
+        decay = None if row[4] is None else float(row[4])
+        factors = (float(row[0]), float(row[1]), float(row[2]), float(row[3]), decay)
+        return factors, int(row[5]), int(row[6])
 
-    def save_calibration(self, exponent: float, reviews: int, logged: int) -> None:
+    def save_calibration(
+        self, factors: tuple[float, float, float, float, float | None], reviews: int, logged: int
+    ) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO calibration (id, exponent, reviews, logged, fitted) "
-                "VALUES (1, ?, ?, ?, ?)",
-                (exponent, reviews, logged, datetime.now(UTC).isoformat()),
+                "INSERT OR REPLACE INTO calibration (id, exponent, first_factor, lapsed_factor, "
+                "growth, decay, reviews, logged, fitted) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*factors, reviews, logged, datetime.now(UTC).isoformat()),
             )
 
     def latest(self, limit: int) -> tuple[set[str], datetime | None]:
@@ -837,20 +867,20 @@ class Store:
             return set(), None
         return {r[0] for r in rows}, _dt(min(r[1] for r in rows))
 
-    def ratings_of(self, items: Iterable[str]) -> list[tuple[str, int, datetime]]:
-        """(card, rating, when) of every review of these cards, in the order given: what a
-        replay of the scheduler needs, without reading the stored card states."""
+    def ratings_of(self, items: Iterable[str]) -> list[tuple[str, int, datetime, str]]:
+        """(card, rating, when, format) of every review of these cards, in the order given:
+        what a replay of the scheduler needs, without reading the stored card states."""
         wanted = sorted(set(items))
-        found: list[tuple[int, str, int, datetime]] = []
+        found: list[tuple[int, str, int, datetime, str]] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             rows = self.db.execute(
-                "SELECT id, item, rating, reviewed_at FROM reviews "
+                "SELECT id, item, rating, reviewed_at, format FROM reviews "
                 f"WHERE item IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
-            found += [(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
-        return [(item, rating, at) for _, item, rating, at in sorted(found)]
+            found += [(r[0], r[1], r[2], datetime.fromisoformat(r[3]), r[4]) for r in rows]
+        return [(item, rating, at, fmt) for _, item, rating, at, fmt in sorted(found)]
 
     # -- assignment dates and cramming
 
@@ -1278,4 +1308,5 @@ def _card(row: tuple[Any, ...]) -> CardState:
         reps=row[7],
         fails=row[8],
         leech=bool(row[9]),
+        first_review=_dt(row[10]),
     )

@@ -194,32 +194,66 @@ class Study:
 
     @property
     def calibration(self) -> Calibration:
-        """The exponent that calibrates FSRS's predictions to this learner's answers (fitted
-        from the review log, again once it has grown by a tenth; :mod:`cmirev.calibration`)."""
+        """How FSRS's predictions are calibrated to this learner's answers (fitted from the
+        review log, again once it has grown by a tenth; :mod:`cmirev.calibration`)."""
         if self._calibration is not None and self._recorded < self._calibrated_at * 0.1 + 20:
             return self._calibration  # read for every card: no query until answers add up
         logged = self.store.count_reviews()
         self._recorded = 0
         saved = self.store.calibration()
         if saved is not None and logged < saved[2] * 1.1 + 20:
-            self._calibration, self._calibrated_at = Calibration(saved[0], saved[1]), saved[2]
+            self._calibration = self._calibration_of(saved[0], saved[1])
+            self._calibrated_at = saved[2]
             return self._calibration
         # Fitted on the latest reviews (each card's whole history replayed, the recent
         # reviews scored), so the cost stays bounded however long the log grows.
         items, since = self.store.latest(CALIBRATION_WINDOW)
-        events = [Event(item, rating, at) for item, rating, at in self.store.ratings_of(items)]
+        events = [
+            Event(item, rating, at, fmt) for item, rating, at, fmt in self.store.ratings_of(items)
+        ]
         self._calibration = calibrate(events, self.settings, self.tz, since)
         self._calibrated_at = logged
         with contextlib.suppress(StoreError):  # read-only or busy: the figure is not kept
             self.store.save_calibration(
-                self._calibration.exponent, self._calibration.reviews, logged
+                self._calibration.factors, self._calibration.reviews, logged
             )
         return self._calibration
 
+    def _calibration_of(self, factors: Sequence[float | None], reviews: int = 0) -> Calibration:
+        """A calibration from its saved factors (exponent, first, lapsed, growth, decay)."""
+        exponent, first, lapsed, growth, decay = factors
+        return Calibration(
+            float(exponent or 1.0),
+            reviews,
+            float(first or 1.0),
+            float(lapsed or 1.0),
+            float(growth or 0.0),
+            None if decay is None else float(decay),
+            scheduler.decay_of(self.settings),
+        )
+
+    def kind(self, card: CardState) -> tuple[float | None, bool, bool]:
+        """What the calibration tells cards apart by: FSRS's stability, whether the card's
+        reviews all fell on its first study day (:func:`cmirev.scheduler.first_interval`), and
+        whether it was forgotten once learned."""
+        first = scheduler.first_interval(card, self.tz, self.settings.day_start_hour)
+        return card.stability, first, card.fails > 0
+
+    def _kind_for(
+        self, calibration: Calibration, card: CardState
+    ) -> tuple[float | None, bool, bool]:
+        """:meth:`kind`, without working out the study days when the calibration does not
+        tell first-interval cards apart (stats reads every card)."""
+        if calibration.first == 1.0:
+            return card.stability, False, card.fails > 0
+        return self.kind(card)
+
     def recall(self, card: CardState, when: datetime | None = None) -> float:
-        """The learner's predicted chance of recalling the card's item at ``when`` (now)."""
+        """The learner's predicted chance of recalling the card's item at ``when`` (now):
+        FSRS's recall calibrated to this learner, for this card."""
         r = scheduler.retrievability(self.settings, card, when or self.now(), self.tz)
-        return self.calibration.recall(r)
+        calibration = self.calibration
+        return calibration.recall(r, *self._kind_for(calibration, card))
 
     # -- one memory per idea
 
@@ -274,7 +308,8 @@ class Study:
         stale card)."""
         q = answer.question
         # The answer as it is saved, or kept for later when the store cannot take it. Due
-        # when the calibrated recall reaches the desired retention.
+        # when the calibrated recall reaches the desired retention (the calibration kept
+        # with it, so that an answer saved later is scheduled as it would have been now).
         entry = {
             "key": self.key(q.item),
             "asked": q.item,
@@ -286,7 +321,7 @@ class Study:
             "overruled": overruled,
             "session": self.session_id,
             "slow": self.slow_threshold(q.format),
-            "retention": self.calibration.retention(self.settings.desired_retention),
+            "calibration": list(self.calibration.factors),
         }
         try:
             review_id, before, after = self._save(entry)
@@ -307,7 +342,19 @@ class Study:
         """Save one answer (as ``record`` describes it): the rating and the new card are worked
         out from the card read inside the write transaction."""
         at = datetime.fromisoformat(entry["at"])
-        schedule = replace(self.settings, desired_retention=float(entry["retention"]))
+        desired = self.settings.desired_retention
+        if "calibration" in entry:
+            calibration = self._calibration_of(entry["calibration"])
+
+            def retention(card: CardState) -> float:
+                return calibration.retention(desired, *self.kind(card))
+
+            schedule, per_card = self.settings, retention
+        else:  # kept by a cmirev before per-card calibration: one target for every card
+            schedule, per_card = (
+                replace(self.settings, desired_retention=float(entry["retention"])),
+                None,
+            )
 
         def update(before: CardState | None) -> tuple[int, CardState]:
             rating = scheduler.rating_for(
@@ -318,7 +365,9 @@ class Study:
                 seconds=float(entry["seconds"]),
                 slow_seconds=float(entry["slow"]),
             )
-            after = scheduler.review(schedule, entry["key"], before, rating, at, self.rng, self.tz)
+            after = scheduler.review(
+                schedule, entry["key"], before, rating, at, self.rng, self.tz, per_card
+            )
             return rating, after
 
         return self.store.answer(

@@ -106,6 +106,7 @@ class CardIn(_Model):
     reps: Annotated[StrictInt, Field(ge=0, le=10**7)]
     fails: Annotated[StrictInt, Field(ge=0, le=10**7)]
     leech: StrictBool
+    first_review: When | None = None  # schema 9 (older files have none)
 
     @model_validator(mode="after")
     def _scheduled(self) -> CardIn:
