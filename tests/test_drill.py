@@ -543,7 +543,12 @@ def test_a_focused_drill_asks_only_what_it_is_focused_on(runner: CliRunner) -> N
         app, ["drill", "--unit", "public-services-leadership", "--outcome", "LO9"]
     )
     assert result.exit_code == 2
-    assert "no learning outcome 'LO9' in the units chosen (known: LO1, LO2, LO3)" in result.stderr
+    assert result.stderr == (
+        "Error: no learning outcome 'LO9' in the units chosen: --outcome takes one of LO1, "
+        "LO2, LO3 ('cmirev show outcomes' shows them)\n"
+    )
+    lower = runner.invoke(app, ["drill", "--unit", "psl", "--outcome", "lo3", "--new", "1"])
+    assert lower.exit_code == 0, lower.stderr
 
 
 def test_weakest_practises_the_items_likeliest_to_be_forgotten(

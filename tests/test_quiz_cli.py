@@ -219,3 +219,64 @@ def test_a_near_miss_gets_one_retry(runner: CliRunner) -> None:
     assert first.retry and "different word" in first.hint
     assert not mark(q, "resistant", retried=True).correct
     assert mark(q, "resistence").correct
+
+
+def _reviews(home: Path) -> list[tuple[str, int]]:
+    """(item asked, correct) of every review in the store, oldest first."""
+    db = sqlite3.connect(home / "reviews.sqlite3")
+    try:
+        rows = db.execute("SELECT coalesce(asked, item), correct FROM reviews ORDER BY id")
+        return [(r[0], r[1]) for r in rows]
+    finally:
+        db.close()
+
+
+def test_u_in_a_recorded_quiz_undoes_the_last_answer_exactly(
+    runner: CliRunner, isolated: Path
+) -> None:
+    """u removes the last answer's review (its card goes back to what it was), takes it out of
+    the score, and asks that question again; a second u goes back one more question."""
+    questions = same_quiz(["public-services-leadership"], 8, 3, ["term"])
+    right = [LETTERS[q.answer] for q in questions]
+    wrong = [LETTERS[(q.answer + 1) % len(q.options)] for q in questions]
+    replies = [wrong[0], wrong[1], "u", "u", right[0], right[1], right[2]]
+    result = runner.invoke(
+        app,
+        ["quiz", "psl", "-n", "3", "-f", "term", "--seed", "8"],
+        input="\n".join(replies) + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.count("Undone: your answer") == 2
+    assert f"Undone: your answer '{wrong[1]}' was removed; here is the question again." in out
+    # 1, 2, 3, u back to 2, u back to 1, then 1, 2, 3 again
+    assert [out.count(f"Question {n} of 3") for n in (1, 2, 3)] == [2, 3, 2]
+    assert "Score: 3 of 3 (100%)" in out
+    assert _reviews(isolated) == [(q.item, 1) for q in questions]
+    db = sqlite3.connect(isolated / "reviews.sqlite3")
+    assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 3
+    db.close()
+
+
+def test_u_before_any_answer_and_in_practice(runner: CliRunner, isolated: Path) -> None:
+    """u with nothing answered says so; with --practice nothing is recorded, so u is not an
+    undo but an answer that is not understood."""
+    result = runner.invoke(
+        app, ["quiz", "psl", "-n", "1", "-f", "term", "--seed", "8"], input="u\nq\n"
+    )
+    assert "Nothing to undo yet." in result.stdout
+    practice = runner.invoke(
+        app, ["quiz", "psl", "-n", "1", "-f", "term", "--seed", "8", "--practice"], input="u\nq\n"
+    )
+    assert "Nothing to undo yet." not in practice.stdout and "Undone" not in practice.stdout
+    assert "Quiz stopped after 0 of 1 questions." in practice.stdout
+
+
+def test_the_keys_help_mentions_undo(runner: CliRunner) -> None:
+    """? lists u among the keys, in the quiz and the drill alike."""
+    result = runner.invoke(
+        app, ["quiz", "psl", "-n", "1", "-f", "term", "--seed", "8", "--practice"], input="?\nq\n"
+    )
+    assert "u undoes your last answer and asks its question again" in result.stdout
+    drill = runner.invoke(app, ["drill", "--new", "1"], input="?\nq\n")
+    assert "u undoes your last answer" in drill.stdout

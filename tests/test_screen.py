@@ -73,7 +73,7 @@ def test_one_key_answers_and_the_verdict_waits_for_a_key(isolated: Path) -> None
     child.expect("Answer \\(a-d\\)\\S* ›")
     child.send(LETTERS[questions[0].answer])  # no Enter
     child.expect("Right")
-    child.expect("Enter for the next question \\(q quits\\)")
+    child.expect("Enter for the next question \\(q quits, u undoes\\)")  # a quiz that records
     with pytest.raises(pexpect.TIMEOUT):
         child.expect("Question 2 of 3", timeout=1.5)
     child.send(" ")

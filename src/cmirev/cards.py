@@ -92,3 +92,14 @@ class Deadline:
     unit: str
     day: date
     minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class Hold:
+    """An item the learner set aside: ``suspended`` (out of drills until brought back) or
+    ``buried`` (until ``until``, the start of the next study day). ``at``: when (UTC)."""
+
+    item: str
+    kind: str
+    until: datetime | None
+    at: datetime

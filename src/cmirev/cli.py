@@ -7,12 +7,14 @@ Expected failures are :class:`~cmirev.errors.CmirevError`; they are caught in on
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cmirev import __version__
 from cmirev.errors import CmirevError, ContentError, UsageError
@@ -61,11 +63,139 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
-app = typer.Typer(
+# Typer's help states a range as code ('x>=1', '5<=x<=240'): said in words instead.
+_RANGES = (
+    (re.compile(r"(-?[\d.]+)<=x<=(-?[\d.]+)"), r"\1 to \2"),
+    (re.compile(r"x>=(-?[\d.]+)"), r"at least \1"),
+    (re.compile(r"x<=(-?[\d.]+)"), r"at most \1"),
+)
+
+
+class _Command(TyperCommand):
+    """A command whose --help reads as words, not Python types: an argument is shown by its
+    metavar alone (Typer adds '<str>' or '<list[str]>' after it), a repeatable one with
+    '...', an optional one in brackets, and a number's range in words. Lines are never broken
+    at a hyphen, so a unit id or a format name in the help can be copied whole."""
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        import inspect
+
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]
+        if text:
+            formatter.write_paragraph()
+            indent = formatter.current_indent + formatter.indent_increment
+            for line in _wrap(text, formatter.width - indent):
+                formatter.write(f"{' ' * indent}{line}\n" if line else "\n")
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces += param.get_usage_pieces(ctx)
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            name, text = record
+            for pattern, words in _RANGES:
+                text = pattern.sub(words, text)
+            for placeholder, values in _VALUES.items():
+                if placeholder in text:
+                    text = text.replace(placeholder, values())
+            if param.param_type_name == "argument":
+                args.append((_argument_name(param), text))
+            else:
+                opts.append((name, text))
+        for heading, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(heading):
+                    _write_dl(formatter, rows)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Paragraphs wrapped to ``width`` (blank lines between), never at a hyphen; a paragraph
+    whose first line is Click's no-rewrap mark (a backspace) stays as written."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+        if paragraph.startswith("\b"):
+            lines += paragraph[1:].strip("\n").splitlines()
+        else:
+            lines += textwrap.wrap(
+                re.sub(
+                    r"[ \t\r\n]+", " ", paragraph.strip()
+                ),  # not str.split: no-break spaces stay
+                max(width, 20),
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        lines.append("")
+    return lines[:-1]
+
+
+def _write_dl(formatter: Any, rows: list[tuple[str, str]]) -> None:
+    """Click's two-column list of options or commands, wrapped by :func:`_wrap`."""
+    indent = " " * formatter.current_indent
+    first = min(max(len(name) for name, _ in rows), 30) + 2
+    width = max(formatter.width - formatter.current_indent - first - 2, 20)
+    for name, text in rows:
+        # '[default: 10; at least 1]' is kept on one line (textwrap breaks at spaces only).
+        text = re.sub(r"\[[^]]{1,40}\]$", lambda m: m.group().replace(" ", "\xa0"), text)
+        lines = [line.replace("\xa0", " ") for line in _wrap(text, width)] or [""]
+        if len(name) <= first - 2:
+            formatter.write(f"{indent}{name:<{first}}{lines[0]}".rstrip() + "\n")
+        else:
+            formatter.write(f"{indent}{name}\n{indent}{'':<{first}}{lines[0]}\n")
+        for line in lines[1:]:
+            formatter.write(f"{indent}{'':<{first}}{line}".rstrip() + "\n")
+
+
+def _formats() -> str:
+    from cmirev.questions.formats import FORMATS  # the question machinery: only for --help
+
+    return ", ".join(FORMATS)
+
+
+def _sections() -> str:
+    from cmirev.models import SECTIONS
+
+    return ", ".join(name for field, (name, _) in SECTIONS.items() if field != "prerequisites")
+
+
+# Values an option's help lists, filled in when --help is shown, from where they are defined.
+_VALUES = {"{formats}": _formats, "{sections}": _sections}
+
+
+def _argument_name(param: Any) -> str:
+    """How help shows an argument: its metavar (or name), '...' when it takes several."""
+    name = str(param.metavar or param.name.upper())
+    return name + ("..." if param.nargs != 1 and not name.endswith("...") else "")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _App(typer.Typer):
+    """A Typer app whose commands are :class:`_Command` unless told otherwise."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[_F], _F]:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _App(
     cls=_Group,
     help="Revise the CMI Level 6 Award in Public Service Leadership in a terminal.\n\n"
-    "Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;"
-    " cmirev show misconceptions; cmirev stats",
+    "Examples: cmirev drill (today's reviews); cmirev quiz psl; cmirev show misconceptions;"
+    " cmirev stats. New here? 'cmirev help' explains the words cmirev uses.",
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
@@ -155,8 +285,8 @@ def _root(
 ) -> None:
     """Revise the CMI Level 6 Award in Public Service Leadership in a terminal.
 
-    Examples: cmirev drill (today's reviews); cmirev quiz public-services-leadership;
-    cmirev show misconceptions; cmirev stats
+    Examples: cmirev drill (today's reviews); cmirev quiz psl; cmirev show misconceptions;
+    cmirev stats. New here? 'cmirev help' explains the words cmirev uses.
     """
     from cmirev import render
 
@@ -214,10 +344,13 @@ def show(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Print one section across units, or a whole unit as a revision sheet.
+    """Print a section across units, or a unit as a revision sheet.
 
-    Examples: cmirev show misconceptions; cmirev show terms --search kotter;
-    cmirev show public-services-leadership; cmirev show references --unit leadership-in-practice
+    \b
+    Examples: cmirev show misconceptions
+              cmirev show terms --search kotter
+              cmirev show psl
+              cmirev show references --unit lip
     """
     from cmirev import content, render
     from cmirev.loader import load_catalog
@@ -252,14 +385,21 @@ def quiz(
     units: Annotated[
         list[str],
         typer.Argument(
-            metavar="UNIT...",
-            help="Unit ids or codes, or 'all'.",
+            metavar="UNIT",
+            help="Units by id or code ('cmirev units' lists them), or 'all'.",
             show_default=False,
             autocompletion=_complete_units,
         ),
     ],
     count: Annotated[
-        int, typer.Option("-n", "--questions", min=1, help="How many questions.")
+        int,
+        typer.Option(
+            "-n",
+            "--questions",
+            min=1,
+            metavar="N",
+            help="How many questions (fewer when the units and filters hold fewer items).",
+        ),
     ] = 10,
     fmt: Annotated[
         list[str] | None,
@@ -267,7 +407,7 @@ def quiz(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="Only this format (repeatable).",
+            help="Only this format (repeatable): {formats}.",
             autocompletion=_complete_formats,
         ),
     ] = None,
@@ -277,22 +417,25 @@ def quiz(
             "--section",
             "-s",
             metavar="SECTION",
-            help="Only this section (repeatable).",
+            help="Only this section (repeatable): {sections}.",
             autocompletion=_complete_sections,
         ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Replay the quiz that had this seed.")
+        int | None,
+        typer.Option("--seed", metavar="N", help="Replay the quiz that had this seed."),
     ] = None,
     practice: Annotated[
         bool, typer.Option("--practice", help="Leave the review schedule untouched.")
     ] = False,
 ) -> None:
-    """Quiz yourself on one or more units; the end shows what to work on.
+    """Quiz yourself on units; the end shows what to work on.
 
     Type a letter for multiple choice, t/f, the word for a gap, letters in order for steps,
-    1-4 to grade a recall question; ? for help, q to stop. Piped, it reads one answer per line.
-    Answers count as reviews for the daily drill unless --practice is given.
+    1-4 to grade a recall question; ? for help, u to undo your last answer, q to stop. Piped,
+    it reads one answer per line. Answers count as reviews for the daily drill unless
+    --practice is given (then there is nothing to undo).
+
     Example: cmirev quiz public-services-leadership -n 5
     """
     import random
@@ -311,11 +454,17 @@ def quiz(
         Generator(catalog), chosen, count, random.Random(seed), formats, sections
     )
     if not questions:
-        raise UsageError("no questions match those units, formats and sections")
+        raise UsageError(
+            "no questions match those units, formats and sections: leave out a --format or "
+            "--section ('cmirev quiz --help' lists the values)"
+        )
     study = None if practice else _open_study(catalog, seed)
     if study is not None:
         study.store.check_writable()  # say so now, not after the first answer
+    _welcome(gap=False)
     ui = quizui.make_quiz_ui()
+    if len(questions) < count:
+        ui.out().text(quizui.fewer_questions(len(questions), count))
     summary = Summary(seed=seed, planned=len(questions))
 
     def record(answer: Answer) -> int | None:
@@ -326,8 +475,11 @@ def quiz(
             return study.overrule(review_id, answer)
         return review_id
 
+    def undo(review_id: object) -> object:
+        return study.undo(review_id) if study and isinstance(review_id, int) else None
+
     try:
-        run_quiz(questions, ui, summary, record, overrule=overrule)
+        run_quiz(questions, ui, summary, record, overrule=overrule, undo=None if practice else undo)
     except KeyboardInterrupt:
         summary.ended = "interrupted"
         quizui.summary_view(ui.out(), summary)
@@ -348,16 +500,25 @@ def _focus(
     if not (sections or outcome or criterion):
         return None
     fields = content.resolve_sections(sections)
+    chosen: list[str | None] = []
     for wanted, kind in ((outcome, "learning_outcomes"), (criterion, "assessment_criteria")):
         known = sorted({i.id for u in units for i in u.section(kind)})
-        if wanted and wanted not in known:
+        match = next((k for k in known if wanted and k.lower() == wanted.strip().lower()), None)
+        if wanted and match is None:
+            option = "--outcome" if kind == "learning_outcomes" else "--criterion"
             raise UsageError(
                 f"no {'learning outcome' if kind == 'learning_outcomes' else 'criterion'} "
-                f"'{wanted}' in the units chosen (known: {', '.join(known) or 'none'})"
+                f"'{wanted}' in the units chosen: {option} takes one of "
+                f"{', '.join(known) or 'none'} ('cmirev show "
+                f"{'outcomes' if kind == 'learning_outcomes' else 'criteria'}' shows them)"
             )
-    found = study.focus(units, fields, outcome, criterion)
+        chosen.append(match)
+    found = study.focus(units, fields, chosen[0], chosen[1])
     if not found:
-        raise UsageError("no items match that focus")
+        raise UsageError(
+            "no drilled items match that focus: leave out --section, --outcome or --criterion, "
+            "or choose another --unit ('cmirev show UNIT' shows what each item links to)"
+        )
     return found
 
 
@@ -381,21 +542,28 @@ def drill(
     new: Annotated[
         int | None,
         typer.Option(
-            "--new", min=0, help="New items this time (default: what is left of today's limit)."
+            "--new",
+            min=0,
+            metavar="N",
+            help="New items this time (default: what is left of today's limit).",
         ),
     ] = None,
     most: Annotated[
         int | None,
-        typer.Option("--max", min=0, help="Most due reviews this time (default: today's limit)."),
+        typer.Option(
+            "--max", min=0, metavar="N", help="Most due reviews this time (default: today's limit)."
+        ),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed the question choices.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="Seed the question choices.")
+    ] = None,
     section: Annotated[
         list[str] | None,
         typer.Option(
             "--section",
             "-s",
             metavar="SECTION",
-            help="Only this section (repeatable).",
+            help="Only this section (repeatable): {sections}.",
             autocompletion=_complete_sections,
         ),
     ] = None,
@@ -428,30 +596,34 @@ def drill(
         ),
     ] = False,
 ) -> None:
-    """Today's spaced-repetition drill: due reviews first, then new items.
+    """Today's drill: due reviews first, then new items.
 
-    Every answer is saved as it is given; u undoes the last one, q stops (saved answers stay).
+    Every answer is saved as it is given ('cmirev help fsrs' explains the scheduling); u undoes the last one, q stops (saved answers stay).
     Focus it with --section, --outcome, --criterion (today's work among those items),
     --weakest N (practise the N items you are likeliest to forget, due or not) and --minutes.
     A unit with an assignment date ('cmirev deadline') is drilled toward it: its new items are
     spread so that all are seen in time, items that would be weak on the day are reviewed
     ahead, and the minutes a day you gave are the time box. --cram, for the last days, asks
-    the items weakest on the day first, due or not, and changes no schedule.
-    Example: cmirev drill --unit public-services-leadership --new 5
-    Example: cmirev drill --unit public-services-leadership --criterion AC2 --minutes 10
-    Example: cmirev drill --unit public-services-leadership --cram --minutes 20
+    the items weakest on the day first, due or not, and changes no schedule. Items you
+    suspended or buried ('cmirev suspend --list') are left out.
+
+    \b
+    Example: cmirev drill --unit psl --new 5
+    Example: cmirev drill --unit psl --criterion AC2 --minutes 10
+    Example: cmirev drill --unit psl --cram --minutes 20
     """
-    from cmirev import content, deadline, quizui, workload
+    from cmirev import content, deadline, quizui, render, workload
     from cmirev.loader import load_catalog
     from cmirev.scheduler import Plan
     from cmirev.session import Summary, run_drill
     from cmirev.store import LEECH_FAILS
 
     catalog = load_catalog()
+    chosen = content.resolve_units(catalog, unit)
     study = _open_study(catalog, seed)
     study.store.check_writable()  # say so now, not after the first answer
-    chosen = content.resolve_units(catalog, unit)
     only = _focus(study, chosen, section, outcome, criterion)
+    _welcome(gap=False)
     dated = deadline.active(study, chosen)
     if minutes is None and dated and any(d.minutes for d in dated):
         minutes = min(d.minutes for d in dated if d.minutes)
@@ -476,14 +648,23 @@ def drill(
             f"{len(plan.leeches)} leech(es) left out after {LEECH_FAILS} lapses: see 'cmirev leeches'.",
             dim=True,
         )
+    if study.held_keys:
+        for line in render.held_lines({k: len(v) for k, v in study.held_in(chosen).items()}):
+            out.text(line, dim=True)
+    new_off = new is None and not weakest and not dated and not study.settings.new_per_day
+    notes = quizui.plan_notes(plan, study.waiting(plan), new_off)
     if not plan.items:
         quizui.nothing_due_view(out, study.due_report(chosen), plan)
+        for line in notes[:-1] if new_off else notes:  # nothing_due_view says it too
+            out.text(line, dim=True)
         return
     if study.saved_pending:
         out.text(
             f"Saved {study.saved_pending} answer(s) that could not be written last time.",
         )
     quizui.drill_start_view(out, plan, workload.estimate(study, plan), minutes)
+    for line in notes:
+        out.text(line, dim=True)
     summary = Summary(seed=seed or 0, planned=len(plan.items))
 
     def record(answer: Answer) -> int:
@@ -589,13 +770,16 @@ def deadline(
     clear: Annotated[bool, typer.Option("--clear", help="Remove the unit's date.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Set, change, show or clear an assignment date; until then the unit's drill works toward it.
+    """Set or show an assignment date; the drill works toward it.
 
+    Sets, changes, shows or clears a unit's date; until then the unit's drill works toward it.
     With no arguments, lists every date with the plan toward it: the new items a day that get
     every item seen in time, whether that fits the minutes you have, and the recall projected
     on the day. Dates stay until cleared; after the date the unit is drilled as usual.
-    Example: cmirev deadline public-services-leadership 2026-12-05 --minutes 30
-    Example: cmirev deadline public-services-leadership --clear
+
+    \b
+    Example: cmirev deadline psl 2026-12-05 --minutes 30
+    Example: cmirev deadline psl --clear
     """
     from datetime import date
 
@@ -624,7 +808,7 @@ def deadline(
     current = study.store.deadlines().get(chosen.id)
     if clear:
         if day or minutes:
-            raise UsageError("--clear takes only the unit")
+            raise UsageError(f"--clear takes only the unit: cmirev deadline {chosen.id} --clear")
         if not study.store.clear_deadline(chosen.id):
             raise UsageError(f"{chosen.id} has no assignment date (see 'cmirev deadline')")
         out.text(f"Cleared the assignment date of {chosen.id}: it is drilled as usual.")
@@ -648,7 +832,10 @@ def deadline(
     except ValueError:
         raise UsageError(f"'{day}' is not a date: give it as YYYY-MM-DD, e.g. 2026-12-05") from None
     if when < study.today():
-        raise UsageError(f"{when.isoformat()} has passed (today is {study.today().isoformat()})")
+        raise UsageError(
+            f"{when.isoformat()} has passed (today is {study.today().isoformat()}): give a "
+            f"date from today on, or clear it with 'cmirev deadline {chosen.id} --clear'"
+        )
     keep = current.minutes if current is not None and minutes is None else minutes
     study.store.set_deadline(chosen.id, when, keep)
     report = toward.outlook(study, study.store.deadlines()[chosen.id])
@@ -690,12 +877,14 @@ def plan(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outline as JSON.")] = False,
 ) -> None:
-    """An assignment outline: one section per assessment criterion, with its command verb and
-    the depth it demands, a word budget, the models to use and where each falls short, the
-    evidence to gather, facts to cite, what to avoid, and a checklist.
+    """Outline an assignment: a section per assessment criterion.
 
-    --out FILE.docx writes a Word document with real headings to write under; FILE.md Markdown.
-    Example: cmirev plan public-services-leadership --out my-assignment.docx
+    Each section has the criterion's command verb and the depth it demands, a word budget, the
+    models to use and where each falls short, the evidence to gather, facts to cite and what
+    to avoid; a checklist ends it. --out FILE.docx writes a Word document with real headings
+    to write under; FILE.md Markdown.
+
+    Example: cmirev plan psl --out my-assignment.docx
     """
     from cmirev import content, outline, render
     from cmirev.loader import load_catalog
@@ -718,7 +907,10 @@ def plan(
         except OSError as exc:
             raise CmirevError(f"cannot write {out_file}: {exc.strerror or exc}") from None
     else:
-        raise UsageError(f"--out must end in .md or .docx, not '{suffix or out_file.name}'")
+        raise UsageError(
+            f"--out must end in .md or .docx, not '{suffix or out_file.name}': for example "
+            f"--out {out_file.stem or 'my-assignment'}.docx"
+        )
     render.make_out().text(f"Wrote the outline for {chosen.id} to {out_file}.")
 
 
@@ -740,12 +932,14 @@ def check(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Check an assignment draft against a unit: length, each criterion (addressed, thin or
-    missing), misconceptions stated, signs of common mistakes, and reference-list faults,
-    each with its line (a paragraph's number in a .docx).
+    """Check an assignment draft against a unit's criteria.
 
-    The draft is read in memory and never stored. Exit 0 whether or not there are findings.
-    Example: cmirev check my-assignment.docx --unit public-services-leadership
+    Reports the length, each criterion (addressed, thin or missing), misconceptions stated,
+    signs of common mistakes, and reference-list faults, each with its line (a paragraph's
+    number in a .docx). The draft is read in memory and never stored. Exit 0 whether or not
+    there are findings.
+
+    Example: cmirev check my-assignment.docx --unit psl
     """
     from cmirev import assess, content, drafts, render
     from cmirev.loader import load_catalog
@@ -766,14 +960,18 @@ def due(
 ) -> None:
     """What is due now, what is new, and a 7-day forecast, per unit.
 
+    Items you suspended or buried are not counted ('cmirev suspend --list').
+
     Example: cmirev due
     """
     from cmirev import content, render
     from cmirev.loader import load_catalog
 
     catalog = load_catalog()
+    chosen = content.resolve_units(catalog, unit)
     study = _open_study(catalog)
-    report = study.due_report(content.resolve_units(catalog, unit))
+    _welcome(as_json)
+    report = study.due_report(chosen)
     if as_json:
         render.print_json(report)
         return
@@ -793,12 +991,16 @@ def stats(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
 ) -> None:
-    """Your progress on one screen: items, reviews and streak, retention, what falls due,
-    readiness per unit and what is weakest now. --full adds a review calendar, the month's
-    workload and readiness per learning outcome and assessment criterion; in a terminal,
-    output taller than the screen opens in a pager ($PAGER, else less).
+    """Your progress: retention, workload and readiness.
 
-    Example: cmirev stats --unit public-services-leadership
+    One screen: items (and how many you set aside), reviews and streak, retention, what falls
+    due, readiness per unit and what is weakest now. --full adds a review calendar, the
+    month's workload, readiness per learning outcome and assessment criterion ('cmirev help
+    readiness') and why the drill holds fewer items than the units; in a terminal, output
+    taller than the screen opens in a pager ($PAGER, else less).
+
+    \b
+    Example: cmirev stats --unit psl
     Example: cmirev stats --full
     """
     from cmirev import content, render
@@ -806,8 +1008,10 @@ def stats(
     from cmirev.loader import load_catalog
 
     catalog = load_catalog()
+    chosen = content.resolve_units(catalog, unit)
     study = _open_study(catalog)
-    report = figures.compute(study, content.resolve_units(catalog, unit))
+    _welcome(as_json)
+    report = figures.compute(study, chosen)
     if as_json:
         render.print_json(report)
         return
@@ -822,13 +1026,22 @@ def stats(
 
 @app.command(context_settings={"ignore_unknown_options": True})  # 'new_per_day -1' is a value
 def config(
-    key: Annotated[str | None, typer.Argument(help="A setting.", show_default=False)] = None,
-    value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)] = None,
+    key: Annotated[
+        str | None, typer.Argument(metavar="KEY", help="A setting.", show_default=False)
+    ] = None,
+    value: Annotated[
+        str | None, typer.Argument(metavar="VALUE", help="Its new value.", show_default=False)
+    ] = None,
 ) -> None:
-    """Show or change settings: desired_retention, new_per_day, max_reviews_per_day,
-    day_start_hour, learning_steps, slow_seconds (and which FSRS parameters are in use).
+    """Show or change your settings.
 
-    Examples: cmirev config; cmirev config desired_retention 0.85
+    The settings: desired_retention, new_per_day, max_reviews_per_day, day_start_hour,
+    learning_steps, slow_seconds (and which FSRS parameters are in use). 'cmirev help
+    retention', 'cmirev help steps' and 'cmirev help day' explain them.
+
+    \b
+    Examples: cmirev config
+              cmirev config desired_retention 0.85
     """
     from cmirev import render
     from cmirev.config import load_settings, normalise_key, save_setting, show_settings
@@ -882,14 +1095,15 @@ def evaluate(
     revlog: RevlogOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """How well the scheduler predicts your recall: log loss, RMSE(bins) and AUC on every review
-    that came a study day or more after the item's last one.
+    """How well the scheduler predicts your recall.
 
-    Your own history by default; --revlog reads a CSV with card_id, review_rating and
+    Log loss, RMSE(bins) and AUC on every review that came a study day or more after the
+    item's last one. Your own history by default; --revlog reads a CSV with card_id, review_rating and
     review_time columns (an Anki export; days cut at 04:00 UTC). Then, on a time-ordered split
     (each of five later stretches predicted from the reviews before it), the defaults against
     parameters fitted to the earlier reviews (needs pip install 'cmirev[optimize]').
-    Example: cmirev evaluate --revlog ../shared/review-logs/anki-review-log-1.csv --json
+
+    Example: cmirev evaluate --revlog my-anki-reviews.csv --json
     """
     import dataclasses
 
@@ -923,6 +1137,7 @@ def optimize(
     later ones better than the defaults (log loss and RMSE(bins)), and only once 1,000
     reviews came a study day or more after the item's last one. Needs the optional optimiser:
     pip install 'cmirev[optimize]'. With --revlog, fits an exported log and saves nothing.
+
     Example: cmirev optimize --dry-run
     """
     from cmirev import optimize as fitting
@@ -960,11 +1175,12 @@ def doctor(
         ),
     ] = False,
 ) -> None:
-    """Check the review store for damage (SQLite's full integrity check), and recover from it.
+    """Check the review store for damage, and recover from it.
 
-    --recover moves the damaged store aside (reviews.damaged-TIME.sqlite3), builds a new one
+    The check is SQLite's full integrity check. --recover moves the damaged store aside (reviews.damaged-TIME.sqlite3), builds a new one
     from every review that can still be read, replaying each item's answers to rebuild its
     schedule, and copies assignment dates, leech resets and cram answers where readable.
+
     Example: cmirev doctor --recover
     """
     from cmirev import render
@@ -1007,7 +1223,10 @@ def leeches(
         ),
     ] = None,
 ) -> None:
-    """List items forgotten 8 times after they were learned (left out of drills), or reset them.
+    """List leeches (items forgotten 8 times), or reset them.
+
+    A leech was forgotten 8 times after it was learned and is left out of drills until reset
+    ('cmirev help leech').
 
     Example: cmirev leeches --reset thomas-kilmann
     """
@@ -1042,14 +1261,20 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Unit files or folders (default: every unit cmirev loads).", show_default=False
+            metavar="PATH",
+            help="Unit files or folders (default: every unit cmirev loads).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check unit files and report every problem as path:line: field: message.
+    """Check unit files and report every problem with its line.
 
-    Exit 0 when every file is valid, 1 otherwise. Examples: cmirev validate;
-    cmirev validate my-units/
+    Each problem is one line, path:line: field: message. Exit 0 when every file is valid, 1
+    otherwise.
+
+    \b
+    Examples: cmirev validate
+              cmirev validate my-units/
     """
     from cmirev import render
     from cmirev.loader import build_catalog
@@ -1112,17 +1337,19 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export units for Anki (phone or desktop), print, a spreadsheet or a script.
+    """Export units for Anki, print, a spreadsheet or a script.
 
-    anki: an .apkg with a deck per unit and a sub-deck per section; notes for terms (asked
+    anki (phone or desktop): an .apkg with a deck per unit and a sub-deck per section; notes for terms (asked
     both ways where fair), key-word clozes, and misconceptions, tagged by unit, outcome and
     criterion; importing a later export updates the same notes. md: a printable revision sheet
     per unit, with your readiness (predicted recall now) on each item once you have reviews.
     csv: one row per item (unit, section, id, kind, front, back, outcomes, criteria, readiness).
     json: every item with all its fields.
 
-    Examples: cmirev export anki cmi-level6.apkg; cmirev export md revision.md
-    public-services-leadership; cmirev export csv - | head
+    \b
+    Examples: cmirev export anki cmi-level6.apkg
+              cmirev export md revision.md psl
+              cmirev export csv - | head
     """
     from cmirev import content, render
     from cmirev import export as exporting
@@ -1143,13 +1370,13 @@ def export(
 
 # -- Beyond one terminal: progress between computers, where files live, backups, reminders
 
-progress_app = typer.Typer(
+progress_app = _App(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Carry your review history between computers: 'export' writes it to a file on one, "
-    "'import' merges that file into the other.\n\n"
+    help="Carry your review history between computers.\n\n'export' writes it to a file on "
+    "one, 'import' merges that file into the other.\n\n"
     "Example: cmirev progress export ~/OneDrive/cmirev/laptop.json",
 )
 app.add_typer(progress_app, name="progress")
@@ -1162,9 +1389,9 @@ def progress_export(
         typer.Argument(metavar="FILE", help="The file to write (JSON).", show_default=False),
     ],
 ) -> None:
-    """Write your whole review history to FILE, to import on another computer.
+    """Write your review history to a file for another computer.
 
-    Reviews, cram answers, leech resets and assignment dates. The file is written whole or not
+    Your whole history: reviews, cram answers, leech resets and assignment dates. The file is written whole or not
     at all, so a sync folder never carries half of one. Export at the end of a session.
 
     Example: cmirev progress export ~/OneDrive/cmirev/laptop.json
@@ -1188,13 +1415,13 @@ def progress_import(
     files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="FILE...",
+            metavar="FILE",
             help="Files written by 'cmirev progress export'.",
             show_default=False,
         ),
     ],
 ) -> None:
-    """Merge review history exported on another computer into this one's.
+    """Merge another computer's review history into this one's.
 
     A review already here is never added twice, so importing a file again changes nothing,
     and your own file can be imported with the others. Every item with new answers has its
@@ -1220,10 +1447,11 @@ def progress_import(
 def where(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show where cmirev keeps your data and finds units, and whether each place exists yet.
+    """Show where cmirev keeps your data and finds units.
 
-    The data folder holds the review store, settings, backups and your own units (made with
-    'cmirev new-unit'); CMIREV_HOME moves it, and CMIREV_UNITS adds more folders of units.
+    Each place is listed with whether it exists yet. The data folder holds the review store,
+    settings, backups and your own units (made with 'cmirev new-unit'); CMIREV_HOME moves it,
+    and CMIREV_UNITS adds more folders of units.
 
     Example: cmirev where
     """
@@ -1258,13 +1486,15 @@ def backup(
         ),
     ] = None,
 ) -> None:
-    """Copy the review store to a new file: a consistent snapshot, safe while a drill runs in
-    another terminal (SQLite's backup API).
+    """Back up the review store to a file (safe mid-drill).
 
-    To restore one: close every cmirev, delete the store's -wal and -shm files if they are
+    The copy is a consistent snapshot, safe while a drill runs in another terminal (SQLite's
+    backup API). To restore one: close every cmirev, delete the store's -wal and -shm files if they are
     there, and copy the backup over the store ('cmirev where' shows where it is).
 
-    Examples: cmirev backup; cmirev backup ~/Documents/cmirev-copy.sqlite3
+    \b
+    Examples: cmirev backup
+              cmirev backup ~/Documents/cmirev-copy.sqlite3
     """
     from cmirev import paths, render
     from cmirev.store import Store
@@ -1272,7 +1502,10 @@ def backup(
 
     live = paths.store_path()
     if not live.exists():
-        raise CmirevError(f"no review store yet at {paths.shown(live)}: nothing to back up")
+        raise CmirevError(
+            f"no review store yet at {paths.shown(live)}: nothing to back up (your first "
+            "'cmirev drill' or 'cmirev quiz' makes it)"
+        )
     target = file or paths.backup_path(env_clock()().astimezone(local_tz()))
     with Store(live) as store:
         store.backup(target)
@@ -1306,10 +1539,10 @@ def remind(
         ),
     ] = None,
 ) -> None:
-    """Write a calendar file for Outlook or Google Calendar: a daily study slot with a
-    reminder, and each assignment date set with 'cmirev deadline' (a week's reminder before).
+    """Write a calendar file of study slots and assignment dates.
 
-    The slot is in local time. Write the file again after changing a date: importing it
+    For Outlook or Google Calendar: a daily study slot with a reminder, and each assignment
+    date set with 'cmirev deadline' (a week's reminder before). The slot is in local time. Write the file again after changing a date: importing it
     updates the events rather than adding copies.
 
     Example: cmirev remind --ics cmirev.ics --time 07:30 --minutes 15
@@ -1347,6 +1580,244 @@ def remind(
             f"Note: {slot:%H:%M} is before your study day starts "
             f"({study.settings.day_start_hour:02d}:00), so a drill then counts for the day before."
         )
+
+
+# -- Words a learner knows: the glossary, and a few lines the first time
+
+
+@app.command("help")
+def help_(
+    ctx: typer.Context,
+    topic: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TOPIC",
+            help="A word cmirev uses (leech, retention, again...), or a command's name.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Explain a word cmirev uses, such as leech or retention.
+
+    With no TOPIC, lists the topics. Each is a short paragraph in plain English with the
+    command to use. A command's name shows that command's --help.
+
+    \b
+    Examples: cmirev help
+              cmirev help leech
+              cmirev help again
+    """
+    from cmirev import glossary, render
+
+    out = render.make_out()
+    if topic is None:
+        render.topics_view(out, [(t.name, t.summary) for t in glossary.TOPICS])
+        return
+    try:
+        found = glossary.find(topic)
+    except UsageError:
+        group: Any = ctx.parent.command if ctx.parent else None
+        command = group.get_command(ctx, topic) if group is not None else None
+        if command is None or topic in ("help",):
+            raise
+        with typer.Context(command, info_name=topic, parent=ctx.parent) as sub:
+            sys.stdout.write(command.get_help(sub) + "\n")
+        return
+    render.topic_view(out, found.summary, glossary.explain(found), found.commands)
+
+
+def _welcome(as_json: bool = False, *, gap: bool = True) -> None:
+    """The first time a study command runs before any answer is saved: a few lines on how
+    cmirev works, once (a marker in the data folder remembers; a learner who already has
+    answers is marked without being told), never inside JSON output."""
+    from cmirev import paths
+
+    marker = paths.home_dir() / WELCOMED
+    if marker.exists():
+        return
+    new = True
+    if paths.store_path().exists():
+        from cmirev.store import Store
+
+        try:
+            with Store(paths.store_path()) as store:
+                new = not store.count_reviews()
+        except CmirevError:
+            return  # the command itself says what is wrong with the store
+    if new and as_json:
+        return  # next time, in words
+    if new:
+        from cmirev import glossary, render
+
+        out = render.make_out()
+        for line in glossary.WELCOME:
+            out.text(line)
+        if gap:  # a quiz or drill starts its first question with a blank line of its own
+            out.text("")
+    try:
+        paths.ensure_home()
+        marker.touch()
+    except (OSError, CmirevError):
+        pass  # a read-only data folder: the note may show again, nothing worse
+
+
+WELCOMED = ".welcomed"  # in the data folder: the first-run note has been shown
+
+
+# -- Items set aside: suspend, unsuspend, bury
+
+ItemsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ITEM",
+        help="Items as unit/item, the unit by id or code (PSL/thomas-kilmann), or an item id "
+        "only one unit has.",
+        show_default=False,
+    ),
+]
+SectionsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--section",
+        "-s",
+        metavar="SECTION",
+        help="Every item of this section (repeatable; of every unit unless --unit): {sections}.",
+        autocompletion=_complete_sections,
+    ),
+]
+
+
+@app.command()
+def suspend(
+    items: ItemsArgument = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Every item of this unit (repeatable).",
+            autocompletion=_complete_units,
+        ),
+    ] = None,
+    section: SectionsOption = None,
+    listing: Annotated[
+        bool, typer.Option("--list", help="List the items suspended or buried now.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+) -> None:
+    """Leave items out of drills until you unsuspend them.
+
+    A suspended item is left out of drills, due counts and readiness until 'cmirev unsuspend'
+    brings it back; its history is kept, and a quiz can still ask it. An idea stated in
+    several units is one memory, so its copies are suspended together. --list shows what is
+    suspended or buried ('cmirev stats' counts them).
+
+    \b
+    Examples: cmirev suspend PSL/thomas-kilmann
+              cmirev suspend --unit lip --section readings
+              cmirev suspend --list
+    """
+    from cmirev import holds, render
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    if listing or as_json:
+        if items or unit or section:
+            raise UsageError("--list shows every item set aside: leave out ITEM, --unit, --section")
+        found = holds.listing(study)
+        if as_json:
+            render.print_json(found)
+        else:
+            render.holds_view(render.make_out(), found)
+        return
+    done = holds.suspend(study, holds.select(study, items, unit, section, "suspend"))
+    for line in holds.summary(done, "suspend", study):
+        render.make_out().text(line)
+
+
+@app.command()
+def unsuspend(
+    items: ItemsArgument = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Every item of this unit (repeatable).",
+            autocompletion=_complete_units,
+        ),
+    ] = None,
+    section: SectionsOption = None,
+    every: Annotated[bool, typer.Option("--all", help="Every item suspended or buried.")] = False,
+) -> None:
+    """Bring suspended or buried items back into drills.
+
+    Name the items as you suspended them (any copy of an idea stated in several units will
+    do), or choose them with --unit and --section; --all brings back everything set aside.
+
+    \b
+    Examples: cmirev unsuspend PSL/thomas-kilmann
+              cmirev unsuspend --unit lip
+              cmirev unsuspend --all
+    """
+    from cmirev import holds, render
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    if every:
+        if items or unit or section:
+            raise UsageError("--all brings back every item: leave out ITEM, --unit, --section")
+        chosen = sorted(study.store.holds(study.now()))
+        if not chosen:
+            render.make_out().text("Nothing is suspended or buried.")
+            return
+    else:
+        chosen = holds.select(study, items, unit, section, "unsuspend")
+        if unit or section:  # of a whole unit or section, only what is set aside is news
+            keys = {study.key(g) for g in study.store.holds(study.now())}
+            chosen = [g for g in chosen if study.key(g) in keys]
+            if not chosen:
+                render.make_out().text(
+                    "Nothing there is suspended or buried (see 'cmirev suspend --list')."
+                )
+                return
+    for line in holds.summary(holds.unsuspend(study, chosen), "unsuspend", study):
+        render.make_out().text(line)
+
+
+@app.command()
+def bury(
+    items: ItemsArgument = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="UNIT",
+            help="Every item of this unit (repeatable).",
+            autocompletion=_complete_units,
+        ),
+    ] = None,
+    section: SectionsOption = None,
+) -> None:
+    """Hide items from drills until the next study day.
+
+    A buried item comes back by itself when the next study day starts ('cmirev help day');
+    'cmirev unsuspend' brings it back sooner. Its history and schedule are kept.
+
+    \b
+    Examples: cmirev bury PSL/thomas-kilmann
+              cmirev bury --unit cpsp --section criteria
+    """
+    from cmirev import holds, render
+    from cmirev.loader import load_catalog
+
+    study = _open_study(load_catalog())
+    done = holds.bury(study, holds.select(study, items, unit, section, "bury"))
+    for line in holds.summary(done, "bury", study):
+        render.make_out().text(line)
 
 
 # -- Your own cards: new-unit, add, edit

@@ -73,8 +73,19 @@ def _check(key: str, value: Any) -> Any:
             "the FSRS parameters are fitted, not set by hand: 'cmirev optimize' fits them, "
             "'cmirev optimize --reset' goes back to the defaults"
         )
-    known = ", ".join(DESCRIPTIONS)
-    raise UsageError(f"unknown setting '{key}' (settings: {known})")
+    raise _unknown(key)
+
+
+def _unknown(key: str) -> UsageError:
+    """An unknown setting: the closest one (compared without underscores, so 'newperday'
+    finds new_per_day), and every one there is."""
+    import difflib
+
+    plain = {name.replace("_", ""): name for name in DESCRIPTIONS}
+    typed = "".join(ch for ch in key.strip().lower() if ch.isalnum())
+    close = difflib.get_close_matches(typed, list(plain), n=1, cutoff=0.6)
+    hint = f"; did you mean '{plain[close[0]]}'?" if close else ""
+    return UsageError(f"unknown setting '{key}'{hint} (settings: {', '.join(DESCRIPTIONS)})")
 
 
 def _shown(value: Any) -> str:
@@ -113,7 +124,7 @@ def normalise_key(key: str) -> str:
     """A setting's name as the file spells it; a UsageError listing them when unknown."""
     name = key.strip().lower().replace("-", "_")
     if name not in DESCRIPTIONS and name != "parameters":
-        raise UsageError(f"unknown setting '{key}' (settings: {', '.join(DESCRIPTIONS)})")
+        raise _unknown(key)
     return name
 
 

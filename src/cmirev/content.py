@@ -204,7 +204,10 @@ def resolve_sections(names: list[str] | None) -> list[str] | None:
         key = name.strip().lower()
         if key not in SECTION_NAMES:
             choices = [n for n, _ in SECTIONS.values()]
-            raise UsageError(f"unknown section '{name}'{_did_you_mean(key, choices)}")
+            raise UsageError(
+                f"unknown section '{name}'{_did_you_mean(key, list(SECTION_NAMES))} "
+                f"(sections: {', '.join(choices)})"
+            )
         fields.append(SECTION_NAMES[key])
     return fields
 

@@ -33,7 +33,8 @@ KEYS = (
     "a letter or grade is taken as soon as you type it, and after the feedback Enter (or any "
     "key) goes on; "
     "! overrules the marking of a typed answer you know was right; "
-    "? shows this help; q quits (answers so far are kept)."
+    "u undoes your last answer and asks its question again (in a drill, and in a quiz "
+    "unless --practice); ? shows this help; q quits (answers so far are kept)."
 )
 TRIMMED = "trimmed to fit: the full text follows your answer"
 OVERRULE_HINT = "Typed it right after all? Type ! at the next prompt to overrule the marking."
@@ -617,6 +618,38 @@ def cram_summary_view(out: Out, summary: Summary) -> None:
             out.text(f"  {answer.question.model_answer}")
 
 
+def fewer_questions(made: int, asked: int) -> str:
+    """Why a quiz has fewer questions than -n asked for."""
+    return (
+        f"{made} question{'s' * (made != 1)}, not {asked}: that is every item these units and "
+        "filters leave (one question per idea; prerequisites are not quizzed)."
+    )
+
+
+def plan_notes(plan: Plan, waiting: int, new_off: bool) -> list[str]:
+    """Why today's drill asks fewer than 'cmirev due' counts, or no new items, when it does:
+    the daily review limit, ideas already asked today from another unit, new items off."""
+    notes = []
+    if plan.over_limit:
+        everything = len(plan.due) - len(plan.steps) + plan.over_limit
+        notes.append(
+            f"{plan.over_limit} more due today are over today's review limit "
+            f"(config max_reviews_per_day, or --max): 'cmirev drill --max {everything}' asks "
+            "them all now."
+        )
+    if waiting:
+        notes.append(
+            f"{waiting} due item(s) wait for tomorrow: the same idea was asked today from "
+            "another unit, and an idea is asked once a day."
+        )
+    if new_off:
+        notes.append(
+            "New items are switched off (config new_per_day is 0): 'cmirev drill --new 5' "
+            "starts five now."
+        )
+    return notes
+
+
 def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:
     """Nothing to drill now: when the next item is due, and how to take on new ones."""
     total = report["total"]
@@ -624,7 +657,13 @@ def nothing_due_view(out: Out, report: dict[str, Any], plan: Plan) -> None:
     if report["next_due"]:
         out.text(f"Next review due {report['next_due_text']}.")
     unseen = total["new_available"]
-    if unseen:
+    if unseen and not report.get("new_per_day", 1):
+        out.text(
+            f"New items are switched off (config new_per_day is 0); {unseen} are waiting: "
+            "'cmirev drill --new 5' starts five now, 'cmirev config new_per_day 10' switches "
+            "them back on."
+        )
+    elif unseen:
         out.text(
             f"Today's new-item limit is used up, but {unseen} new item(s) are waiting: "
             "'cmirev drill --new 5' starts five more now."

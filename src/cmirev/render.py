@@ -437,13 +437,24 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
         )
     out.table(["Unit", "Due", "New", "Leech", *days], rows)
     total = report["total"]
+    switched_off = not report.get("new_per_day", 1) and not report.get("deadlines")
     lines = [
         f"Due now: {total['due_now']}. New items you can start today: "
         f"{min(report['new_left_today'], total['new_available'])} "
-        f"(of {total['new_available']} unseen)."
+        f"(of {total['new_available']} unseen"
+        + ("; new items are switched off: config new_per_day)." if switched_off else ").")
     ]
     if report["next_due"] and not total["due_now"]:
         lines.append(f"Next review due {report['next_due_text']}.")
+    later = total["forecast"][0] - total["due_now"]
+    if later > 0:
+        lines.append(
+            f"{later} more fall due later today: the drill asks reviews due today at once, and "
+            "learning steps when they come back."
+        )
+    lines += held_lines(report)
+    if "pool" in report:
+        lines += pool_lines(report["pool"])
     for line in lines:
         out.text(line)
     out.text(
@@ -452,6 +463,31 @@ def due_view(out: Out, report: dict[str, Any]) -> None:
     )
     if report.get("deadlines"):
         deadlines_view(out, report["deadlines"])
+
+
+def pool_lines(pool: dict[str, int]) -> list[str]:
+    """Why the drill holds fewer items than the units ('cmirev units' counts them all)."""
+    if pool["drilled"] == pool["in_units"]:
+        return []
+    why = []
+    if pool["prerequisites"]:
+        why.append(f"{pool['prerequisites']} prerequisites are read, not drilled")
+    if pool["no_question"]:
+        why.append(f"{pool['no_question']} items have no question cmirev can make")
+    return [
+        f"The drill asks about {pool['drilled']} of the {pool['in_units']} items: "
+        + ("; ".join(why))
+        + "."
+    ]
+
+
+def held_lines(counts: dict[str, Any]) -> list[str]:
+    """A line saying how many items the learner set aside, when any are (``suspended`` and
+    ``buried`` counts), and how to see them."""
+    parts = [f"{counts[k]} {k}" for k in ("suspended", "buried") if counts.get(k)]
+    if not parts:
+        return []
+    return [f"Left out as you asked: {' and '.join(parts)} ('cmirev suspend --list')."]
 
 
 def _date_text(iso: str) -> str:
@@ -546,15 +582,19 @@ def stats_view(out: Out, stats: dict[str, Any], full: bool = False) -> None:
             out.entry(
                 f"Myth ({row['times']}x): {row['claim']}", [("Correction", row["correction"])]
             )
+    for line in pool_lines(stats["pool"]):
+        out.text("")
+        out.text(line)
 
 
 def _progress_lines(out: Out, stats: dict[str, Any]) -> None:
     """The four lines both views start with: items, reviews and streak, retention, due."""
     items = stats["items"]
     streak = stats["streak_days"]
+    aside = "".join(f" · {items[k]} {k}" for k in ("suspended", "buried") if items.get(k))
     out.text(
         f"Items      {items['new']} new · {items['learning']} learning · {items['learned']} learned"
-        f" · {items['leeches']} leeches (of {items['total']})"
+        f" · {items['leeches']} leeches{aside} (of {items['total']})"
     )
     out.text(
         f"Reviews    {stats['reviews_today']} today · {stats['reviews_7d']} in 7 days · "
@@ -736,6 +776,43 @@ def _readiness(out: Out, units: list[dict[str, Any]], width: int | None) -> None
             out.text(_fit(f"{_gauge(out, r['readiness'], 12)}{tag:<10} {r['text']}", width))
     legend = ", ".join(f"{u['code']} {u['unit']}" for u in units)
     out.text(_fit(legend, None), dim=True)
+
+
+def topics_view(out: Out, topics: Sequence[tuple[str, str]]) -> None:
+    """`cmirev help`: every glossary topic with what it explains."""
+    out.table(["Topic", "What it explains"], [[name, summary] for name, summary in topics])
+    out.text("")
+    out.text("Type 'cmirev help TOPIC' (for example 'cmirev help leech') to read one.")
+    out.text("'cmirev --help' lists the commands, 'cmirev COMMAND --help' a command's options.")
+
+
+def topic_view(out: Out, summary: str, text: str, commands: Sequence[str]) -> None:
+    """`cmirev help TOPIC`: the summary as a title, the paragraph, the commands to try."""
+    out.title(summary[:1].upper() + summary[1:])
+    out.text(text)
+    out.text("")
+    for command in commands:
+        out.text(f"  $ {command}")
+
+
+def holds_view(out: Out, found: list[dict[str, Any]]) -> None:
+    """`cmirev suspend --list`: the items set aside now, suspended ones first."""
+    if not found:
+        out.text("Nothing is suspended or buried: every item is in your drills.")
+        return
+    for kind, says in (
+        ("suspended", "Suspended, out of drills until 'cmirev unsuspend ITEM'"),
+        ("buried", "Buried, back when the next study day starts"),
+    ):
+        rows = [r for r in found if r["kind"] == kind]
+        if not rows:
+            continue
+        out.text(f"{says}: {len(rows)} item{'s' * (len(rows) != 1)}.")
+        for row in rows:
+            lines = [("", row["heading"] or "(no longer in the content)")]
+            if row["until_text"]:
+                lines.append(("Back", row["until_text"]))
+            out.entry(row["item"], lines)
 
 
 def no_history_view(out: Out) -> None:

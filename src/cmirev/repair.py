@@ -3,8 +3,9 @@
 The review log is the record that matters: every card can be rebuilt from it by replaying
 each item's answers through the scheduler. Recovery reads the damaged file read-only, row by
 row where whole ranges fail, moves it aside (never deletes it), and writes a new store from
-the readable reviews, with assignment dates, leech resets and cram answers where readable (a
-leech reset is replayed with the answers, so a leech put back in the drills stays back).
+the readable reviews, with assignment dates, leech resets, suspended and buried items and cram
+answers where readable (a leech reset is replayed with the answers, so a leech put back in the
+drills stays back; an item's hold is its latest suspend, bury or unsuspend event).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def _table(db: sqlite3.Connection, sql: str) -> list[tuple[Any, ...]]:
 
 def recover_store(path: Path, settings: Settings | None = None) -> dict[str, Any]:
     """Move the damaged store aside and build a new one from what can be read."""
-    from cmirev.store import Store
+    from cmirev.store import HOLD_EVENTS, Store
 
     settings = settings or Settings(fuzz=False)
     try:
@@ -146,6 +147,8 @@ def recover_store(path: Path, settings: Settings | None = None) -> dict[str, Any
             write.executemany(
                 "INSERT INTO events (at, kind, item, detail) VALUES (?, ?, ?, ?)", events
             )
+            held = {i for _, kind, i, _ in events if kind in HOLD_EVENTS and isinstance(i, str)}
+            store.settle_holds(write, held)
         for item, asked, fmt, correct, reviewed_at, _, duration, session in cram:
             with contextlib.suppress(TypeError, ValueError):
                 store.record_cram(

@@ -320,6 +320,8 @@ class Plan:
     due: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     siblings_held: int = 0  # left for another day: a sibling was reviewed today or is planned
+    held: list[str] = field(default_factory=list)  # those items, due ones first
+    over_limit: int = 0  # ideas due today left for another day by the daily review limit
     leeches: list[str] = field(default_factory=list)
     later: list[str] = field(default_factory=list)  # in a learning step due later today
     steps: list[str] = field(default_factory=list)  # among due: learning steps that have come
@@ -356,6 +358,7 @@ def plan_drill(
     review_limit: int | None = None,
     tz: tzinfo = UTC,
     seen: Collection[str] | None = None,
+    asked_today: Mapping[str, str] | None = None,
 ) -> Plan:
     """Choose today's drill among ``items`` (global ids in catalog order).
 
@@ -375,7 +378,10 @@ def plan_drill(
         if review_limit is None
         else review_limit
     )
-    busy = {group.get(i, i): i for i in reviewed_today}  # group -> the item that used it today
+    # group -> the item that used it today: the copy asked (``asked_today`` maps a card to the
+    # item last asked about it), so that the same copy may come back for its learning steps
+    asked = asked_today or {}
+    busy = {group.get(i, i): asked.get(i, i) for i in reviewed_today}
 
     def free(item: str) -> bool:
         owner = busy.get(group.get(item, item))
@@ -398,18 +404,22 @@ def plan_drill(
         elif card.state != REVIEW_STATE and card.due < day_end:
             plan.later.append(item)
     reviews = 0
+    capped: set[str] = set()  # ideas due but over the review limit
     for recall, item in sorted(due):
         stepping = recall < 0
         if not stepping and reviews >= reviews_left:
+            capped.add(group.get(item, item))
             continue
         if not free(item):
             plan.siblings_held += 1
+            plan.held.append(item)
             continue
         busy[group.get(item, item)] = item
         plan.due.append(item)
         if stepping:
             plan.steps.append(item)
         reviews += not stepping
+    plan.over_limit = len(capped - {group.get(i, i) for i in plan.due})
     unseen = [i for i in items if i not in (cards if seen is None else seen)]
     queues = list(_by_unit(unseen).values())
     taken = [0] * len(queues)
@@ -427,6 +437,7 @@ def plan_drill(
             taken[pick] += 1
         else:
             plan.siblings_held += 1
+            plan.held.append(item)
     return plan
 
 

@@ -231,38 +231,75 @@ def run_quiz(
     record: Callable[[Answer], object] = lambda answer: None,
     clock: Callable[[], float] = time.monotonic,
     overrule: Callable[[Answer, object], object] = lambda answer, recorded: recorded,
+    undo: Callable[[object], object] | None = None,
 ) -> Summary:
     """Ask each question until it is answered validly; stop on q or at end of input.
 
     ``record`` is called with each answer as soon as it is marked. After a typed answer marked
     wrong, ``!`` at the next prompt overrules the marking: ``overrule`` is called with the
-    answer as marked right and what ``record`` returned for it.
+    answer as marked right and what ``record`` returned for it. With ``undo`` (a quiz whose
+    answers are recorded), ``u`` undoes the last answer, as in the drill: ``undo`` is called
+    with what ``record`` returned for it, and its question is asked again.
     """
+    done: list[tuple[int, Answer, object]] = []  # (question index, answer, what record gave)
     last: tuple[Answer, object] | None = None
-    for number, question in enumerate(questions, 1):
-        ui.question(question, number, len(questions))
+    index = 0
+
+    def undo_last() -> int:
+        """Take back the last answer; the index of its question, to ask again."""
+        nonlocal last
+        assert undo is not None
+        at, answer, recorded = done.pop()
+        undo(recorded)
+        summary.answers.remove(answer)
+        last = None
+        ui.hint(f"Undone: your answer {answer.reply!r} was removed; here is the question again.")
+        return at
+
+    def overrule_last() -> None:
+        """The last answer, a typed one marked wrong, counts as right at the learner's word."""
+        nonlocal last
+        assert last is not None
+        answer, recorded = last
+        fixed, saved = _overrule(summary, answer, partial(_swap, overrule, recorded), ui.hint)
+        done[-1] = (done[-1][0], fixed, saved)
+        last = None
+
+    while index < len(questions):
+        question = questions[index]
+        ui.question(question, index + 1, len(questions))
         while True:
-            got = ask(ui, question, clock, can_overrule=last is not None)
+            got = ask(ui, question, clock, can_undo=undo is not None, can_overrule=last is not None)
+            if got == "undo" and not done:
+                ui.hint("Nothing to undo yet.")
+                continue
             if got != "overrule" or last is None:
                 break
-            answer, recorded = last
-            _overrule(summary, answer, partial(_swap, overrule, recorded), ui.hint)
-            last = None
+            overrule_last()
+        if got == "undo":
+            index = undo_last()
+            continue
         if isinstance(got, str):
             return _stop(summary, got)
         recorded = record(got)
         summary.answers.append(got)
+        done.append((index, got, recorded))
         ui.feedback(got)
         last = (got, recorded) if overrulable(got) else None
-        final = number == len(questions)
+        final = index + 1 == len(questions)
         while True:
-            then = pause(ui, question, final=final, can_overrule=last is not None)
+            then = pause(
+                ui, question, final=final, can_undo=undo is not None, can_overrule=last is not None
+            )
             if then != "overrule" or last is None:
                 break
-            _overrule(summary, last[0], partial(_swap, overrule, last[1]), ui.hint)
-            last = None
+            overrule_last()
+        if then == "undo":
+            index = undo_last()
+            continue
         if not final and then in ("quit", "end of input"):
             return _stop(summary, then)
+        index += 1
     if last is not None and not waits(ui) and _last_chance(ui):
         _overrule(summary, last[0], partial(_swap, overrule, last[1]), ui.hint)
     return summary

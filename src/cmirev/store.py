@@ -16,6 +16,9 @@
   it, so that ``cmirev progress import`` can merge two machines' logs without doubling any
   (:mod:`cmirev.sync`); an assignment date that was cleared is remembered as cleared, so that
   the merge does not bring it back.
+- Items set aside by the learner (suspended, or buried until the next study day) are kept in
+  a table of their own, beside the cards: rebuilding a card never touches them, and each
+  change is an event, so that a merge of two machines' events settles them (latest wins).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cmirev.cards import LEECH_FAILS, CardState, Deadline, Review
+from cmirev.cards import LEECH_FAILS, CardState, Deadline, Hold, Review
 from cmirev.errors import CmirevError, one_line
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "CardState",
     "Deadline",
+    "Hold",
     "Review",
     "Store",
     "StoreError",
@@ -53,7 +57,7 @@ QUICK_CHECK_MOST = 64_000_000
 _CARD_COLUMNS = (
     "item, state, step, stability, difficulty, due, last_review, reps, fails, leech, first_review"
 )
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _SCHEMA_V1 = """
 CREATE TABLE cards (
@@ -178,6 +182,18 @@ ALTER TABLE calibration ADD COLUMN growth REAL NOT NULL DEFAULT 0.0;
 ALTER TABLE calibration ADD COLUMN decay REAL;   -- NULL: FSRS's own forgetting curve
 DELETE FROM calibration;
 """
+# 10: items the learner sets aside: suspended (out of drills and due counts until unsuspended)
+# or buried (until the next study day starts). This table is the current state; every change
+# is also an event (suspend, bury, unsuspend), so that a progress import merges them and a
+# recovery keeps them. Cards are untouched, so a rebuilt card never loses a hold.
+_SCHEMA_V10 = """
+CREATE TABLE holds (
+    item    TEXT PRIMARY KEY,  -- global id as the learner named it, unit-id/item-id
+    kind    TEXT NOT NULL,     -- suspended or buried
+    until   INTEGER,           -- buried: when it returns, microseconds since the epoch, UTC
+    at      TEXT NOT NULL      -- ISO-8601 UTC, when it was set aside
+);
+"""
 MIGRATIONS: dict[int, str] = {
     1: _SCHEMA_V1,
     2: _SCHEMA_V2,
@@ -188,7 +204,10 @@ MIGRATIONS: dict[int, str] = {
     7: _SCHEMA_V7,
     8: _SCHEMA_V8,
     9: _SCHEMA_V9,
+    10: _SCHEMA_V10,
 }
+# The events that set an item aside or bring it back, oldest to newest deciding its hold.
+HOLD_EVENTS = ("suspend", "bury", "unsuspend")
 
 
 class StoreError(CmirevError):
@@ -563,6 +582,16 @@ class Store:
             (_ts(since), _ts(until)),
         )
         return {item: bool(new) for item, new in rows}
+
+    def asked_today(self, since: datetime, until: datetime) -> dict[str, str]:
+        """Card -> the item last asked about it in [since, until): the card's own item, or
+        the same_as twin whose question was asked (one idea, one card, several copies)."""
+        rows = self.db.execute(
+            "SELECT item, coalesce(asked, item) FROM reviews WHERE ts >= ? AND ts < ? "
+            "ORDER BY ts, id",
+            (_ts(since), _ts(until)),
+        )
+        return dict(rows)
 
     # -- writing
 
@@ -994,13 +1023,16 @@ class Store:
         deadlines: Iterable[tuple[str, date | None, float | None, datetime]],
     ) -> Added:
         """Add what the store lacks, inside the caller's transaction: reviews and cram answers
-        by uid, events not already logged, assignment dates set or cleared later than here.
+        by uid, events not already logged (an item set aside or brought back takes the hold
+        its latest event says), assignment dates set or cleared later than here.
         Returns the items whose cards need rebuilding (new reviews, leech resets, or a review
         here whose card states the other machine recorded differently, with those states)
-        and counts: new reviews, reviews already here, cram answers, resets, dates changed."""
+        and counts: new reviews, reviews already here, cram answers, resets, holds set or
+        lifted, dates changed."""
         touched: set[str] = set()
+        held: set[str] = set()
         copies: dict[str, tuple[CardState | None, CardState]] = {}
-        counts = {"reviews": 0, "known": 0, "cram": 0, "resets": 0, "deadlines": 0}
+        counts = {"reviews": 0, "known": 0, "cram": 0, "resets": 0, "deadlines": 0, "holds": 0}
         for r in reviews:
             here = db.execute(
                 "SELECT item, before, after FROM reviews WHERE uid = ?", (r["uid"],)
@@ -1051,6 +1083,10 @@ class Store:
             if kind == "leech-reset" and item:
                 touched.add(item)
                 counts["resets"] += 1
+            elif kind in HOLD_EVENTS and item:
+                held.add(item)
+                counts["holds"] += 1
+        self.settle_holds(db, held)
         for unit, day, minutes, set_at in deadlines:
             counts["deadlines"] += self._merge_deadline(db, unit, day, minutes, set_at)
         return Added(touched, copies, counts)
@@ -1107,6 +1143,106 @@ class Store:
             )
         if card is not None:
             self._put(db, card)
+
+    # -- items set aside (cmirev suspend, unsuspend, bury)
+
+    def holds(self, now: datetime | None = None) -> dict[str, Hold]:
+        """Items set aside, by global id: every suspended item, and every buried one whose
+        burial has not ended by ``now`` (all burials when ``now`` is None)."""
+        rows = self.db.execute("SELECT item, kind, until, at FROM holds ORDER BY item")
+        found = {
+            item: Hold(item, kind, _dt(until), datetime.fromisoformat(at))
+            for item, kind, until, at in rows
+        }
+        if now is None:
+            return found
+        return {
+            item: hold
+            for item, hold in found.items()
+            if hold.until is None or hold.until > now.astimezone(UTC)
+        }
+
+    def hold(
+        self, items: Iterable[str], kind: str, at: datetime, until: datetime | None = None
+    ) -> list[str]:
+        """Set these items aside (``kind`` suspended, or buried until ``until``), logging each
+        change as an event, in one transaction. Returns the items whose hold changed: a
+        suspended item is not buried, and suspending one again changes nothing."""
+        assert kind in ("suspended", "buried") and (until is not None) == (kind == "buried")
+        when = at.astimezone(UTC)
+        changed = []
+        with self.transaction() as db:
+            for item in dict.fromkeys(items):
+                here = db.execute("SELECT kind, until FROM holds WHERE item = ?", (item,))
+                row = here.fetchone()
+                if row is not None and (
+                    row[0] == "suspended"
+                    or (kind == "buried" and until is not None and row[1] >= _ts(until))
+                ):
+                    continue  # already out of the drills at least as long
+                db.execute(
+                    "INSERT OR REPLACE INTO holds (item, kind, until, at) VALUES (?, ?, ?, ?)",
+                    (item, kind, _ts(until) if until else None, when.isoformat()),
+                )
+                db.execute(
+                    "INSERT INTO events (at, kind, item, detail) VALUES (?, ?, ?, ?)",
+                    (
+                        when.isoformat(),
+                        "bury" if until else "suspend",
+                        item,
+                        until.astimezone(UTC).isoformat() if until else None,
+                    ),
+                )
+                changed.append(item)
+        return changed
+
+    def release(self, items: Iterable[str], at: datetime) -> list[str]:
+        """Bring these items back into the drills (suspended or buried), logging each as an
+        ``unsuspend`` event, in one transaction. Returns the items that were set aside."""
+        when = at.astimezone(UTC).isoformat()
+        released = []
+        with self.transaction() as db:
+            for item in dict.fromkeys(items):
+                if db.execute("DELETE FROM holds WHERE item = ?", (item,)).rowcount:
+                    db.execute(
+                        "INSERT INTO events (at, kind, item, detail) VALUES (?, 'unsuspend', ?, "
+                        "NULL)",
+                        (when, item),
+                    )
+                    released.append(item)
+        return released
+
+    @staticmethod
+    def settle_holds(db: sqlite3.Connection, items: Iterable[str]) -> None:
+        """Inside the caller's transaction: give each item the hold its latest suspend, bury or
+        unsuspend event says (after a merge of two machines' events, or a recovery)."""
+        marks = ",".join("?" * len(HOLD_EVENTS))
+        for item in sorted(set(items)):
+            rows = db.execute(
+                f"SELECT at, kind, detail FROM events WHERE item = ? AND kind IN ({marks})",
+                (item, *HOLD_EVENTS),
+            ).fetchall()
+            if not rows:
+                continue
+            try:
+                at, kind, detail = max(
+                    (datetime.fromisoformat(a), k, d or "") for a, k, d in rows
+                )  # ties go the same way on every machine
+                until = datetime.fromisoformat(detail) if kind == "bury" else None
+            except ValueError:
+                continue  # a damaged event: leave the hold as it is
+            if kind == "unsuspend":
+                db.execute("DELETE FROM holds WHERE item = ?", (item,))
+                continue
+            db.execute(
+                "INSERT OR REPLACE INTO holds (item, kind, until, at) VALUES (?, ?, ?, ?)",
+                (
+                    item,
+                    "buried" if until else "suspended",
+                    _ts(until) if until else None,
+                    at.astimezone(UTC).isoformat(),
+                ),
+            )
 
     def leeches(self) -> list[str]:
         return [

@@ -42,7 +42,7 @@ from cmirev.models import (
 from cmirev.questions import FORMATS, Generator, Question
 from cmirev.scheduler import Plan, Settings
 from cmirev.session import QUIZ_SECTIONS, Answer
-from cmirev.store import Store, StoreError, _dt, _ts
+from cmirev.store import Hold, Store, StoreError, _dt, _ts
 
 LEARN_AHEAD_SECONDS = 20 * 60  # a learning step due this soon is waited for in the session
 CALIBRATION_WINDOW = 3000  # the latest reviews the calibration is fitted on
@@ -148,6 +148,7 @@ class Study:
         self.clock = clock
         self.rng = rng or Random()
         self.group = catalog.group_of()  # same_as twins -> their shared card's item
+        self._held: frozenset[str] | None = None  # cards set aside (read when first needed)
         self.merge_twins()
         self.saved_pending = self.save_pending() if self.pending_path.exists() else 0
         self.session_id = uuid.uuid4().hex[:12]
@@ -490,9 +491,65 @@ class Study:
 
     # -- drilling
 
-    def items(self, units: Sequence[Unit]) -> list[str]:
-        """The drillable items of these units, in catalog order."""
-        return [gid for unit in units for gid in self.by_unit.get(unit.id, ())]
+    def items(self, units: Sequence[Unit], *, held: bool = False) -> list[str]:
+        """The drillable items of these units, in catalog order; items the learner suspended
+        or buried (and their same_as twins) only when ``held`` is true."""
+        found = [gid for unit in units for gid in self.by_unit.get(unit.id, ())]
+        aside = self.held_keys
+        if held or not aside:
+            return found
+        return [gid for gid in found if self.key(gid) not in aside]
+
+    # -- items set aside by the learner
+
+    @property
+    def held_keys(self) -> frozenset[str]:
+        """The cards (one per idea) of the items suspended, or buried until a later study day."""
+        if self._held is None:
+            self._held = frozenset(self.key(g) for g in self.store.holds(self.now()))
+        return self._held
+
+    def hold_of(self, gid: str) -> Hold | None:
+        """The hold that keeps this item out of drills now: its own or a same_as twin's."""
+        key = self.key(gid)
+        return next(
+            (h for g, h in self.store.holds(self.now()).items() if self.key(g) == key), None
+        )
+
+    def held_in(self, units: Sequence[Unit]) -> dict[str, list[str]]:
+        """Items of these units set aside now, by kind (suspended, buried), in catalog order."""
+        holds = self.store.holds(self.now())
+        kinds = {self.key(g): h.kind for g, h in holds.items()}
+        found: dict[str, list[str]] = {"suspended": [], "buried": []}
+        for gid in self.items(units, held=True):
+            kind = kinds.get(self.key(gid))
+            if kind is not None:
+                found[kind].append(gid)
+        return found
+
+    def suspend(self, gids: Sequence[str]) -> list[str]:
+        """Leave these items out of drills and due counts until they are unsuspended; the
+        ones that were not suspended already."""
+        self._held = None
+        return self.store.hold(gids, "suspended", self.now())
+
+    def bury(self, gids: Sequence[str]) -> list[str]:
+        """Leave these items out until the next study day starts; the ones newly buried."""
+        self._held = None
+        return self.store.hold(gids, "buried", self.now(), until=self.next_day_start())
+
+    def unsuspend(self, gids: Sequence[str]) -> list[str]:
+        """Bring these items back into the drills, suspended or buried, whichever of their
+        same_as twins was named when they were set aside; the items named that were held."""
+        self._held = None
+        keys = {self.key(g) for g in gids}
+        named = [g for g in self.store.holds() if self.key(g) in keys]
+        released = {self.key(g) for g in self.store.release(named, self.now())}
+        return [g for g in gids if self.key(g) in released]
+
+    def next_day_start(self) -> datetime:
+        """When the next study day starts (UTC): a buried item comes back then."""
+        return self.window(self.today() + timedelta(days=1))[0]
 
     def focus(
         self,
@@ -559,6 +616,7 @@ class Study:
             review_limit,
             self.tz,
             seen={gid for gid, key in keys.items() if key in held},
+            asked_today=self.store.asked_today(start, end) if self.group else None,
         )
         if new_limit is None:
             from cmirev.deadline import extend_plan
@@ -572,6 +630,27 @@ class Study:
                 review_limit,
             )
         return plan
+
+    def waiting(self, plan: Plan) -> int:
+        """Ideas due that the plan leaves for tomorrow because a copy of the same idea in
+        another unit was asked today (an idea is asked once a day): what makes the drill
+        ask fewer than 'cmirev due' counts."""
+        planned = {self.key(g) for g in plan.items}
+        return len({self.key(g) for g in plan.held} - planned)
+
+    def not_drilled(self, units: Sequence[Unit]) -> dict[str, int]:
+        """How the drill's pool compares with the units' items: items in the units, items
+        drilled (set aside or not), prerequisites (read, not drilled) and items of drilled
+        sections no question can be made about."""
+        total = sum(len(u.items()) for u in units)
+        drilled = len(self.items(units, held=True))
+        prerequisites = sum(len(u.prerequisites) for u in units)
+        return {
+            "in_units": total,
+            "drilled": drilled,
+            "prerequisites": prerequisites,
+            "no_question": total - drilled - prerequisites,
+        }
 
     def introduction(self, gid: str) -> tuple[str, list[tuple[str, str]]] | None:
         """A study card for an item never reviewed (nor its same_as twins): a heading and
@@ -653,10 +732,15 @@ class Study:
         dated = deadline.active(self, units)
         if dated:  # the quota toward a date, not the daily limit, sets today's new items
             new_left = len(self.plan(units).new)
+        aside = self.held_in(units) if self.held_keys else {"suspended": [], "buried": []}
         return {
             "today": today.isoformat(),
             "deadlines": [deadline.outlook(self, d) for d in dated],
+            "new_per_day": self.settings.new_per_day,
             "new_left_today": new_left,
+            "suspended": len(aside["suspended"]),
+            "buried": len(aside["buried"]),
+            "pool": self.not_drilled(units),
             "units": rows,
             "total": totals,
             "forecast_days": [(today + timedelta(days=i)).isoformat() for i in range(days)],

@@ -18,7 +18,9 @@ The rebuilt state depends only on the merged log (and the settings and timezone 
 days), so two machines that have imported each other's files end with equal logs and cards,
 and importing a file a second time changes nothing. Leech resets are replayed too: a reset
 clears the lapse count of the card the next answer meets, so a leech put back in the drills
-stays back. A file is read and checked whole before the store is touched, and an import is
+stays back. Items suspended, buried or brought back on either machine travel as events and
+take the hold their latest event says; a rebuilt card never touches a hold (they are kept
+apart from the cards). A file is read and checked whole before the store is touched, and an import is
 one transaction: a bad file is one error line and leaves the store as it was.
 """
 
@@ -319,11 +321,11 @@ def _check_whole(path: str, progress: Progress, now: datetime) -> None:
 def import_progress(
     store: Store, files: Sequence[Progress], settings: Settings, tz: tzinfo
 ) -> dict[str, int]:
-    """Merge the files into the store, in one transaction: new reviews, cram answers and
-    leech resets added, assignment dates merged (the later setting or clearing wins), and
+    """Merge the files into the store, in one transaction: new reviews, cram answers, leech
+    resets and holds (suspend, bury, unsuspend) added, assignment dates merged (the later setting or clearing wins), and
     every card with something new rebuilt from its merged log. What changed."""
     settings = replace(settings, fuzz=False)
-    totals = {"reviews": 0, "known": 0, "cram": 0, "resets": 0, "deadlines": 0, "items": 0}
+    totals = dict.fromkeys(("reviews", "known", "cram", "resets", "holds", "deadlines", "items"), 0)
     touched: set[str] = set()
     copies: dict[str, list[tuple[CardState | None, CardState]]] = {}
     with store.transaction() as db:
@@ -440,7 +442,7 @@ def import_summary(
 ) -> str:
     """What an import did, in a sentence or two."""
     source = shown(files[0]) if len(files) == 1 else f"{len(files)} files"
-    if not any(done[key] for key in ("reviews", "cram", "resets", "deadlines")):
+    if not any(done[key] for key in ("reviews", "cram", "resets", "holds", "deadlines")):
         total = sum(len(p.reviews) for p in progress)
         their = "its" if len(files) == 1 else "their"
         return f"Nothing new in {source}: {their} {total} review(s) were all here already."
@@ -453,6 +455,7 @@ def import_summary(
         for key, label in (
             ("cram", "cram answer(s)"),
             ("resets", "leech reset(s)"),
+            ("holds", "item(s) suspended, buried or brought back"),
             ("deadlines", "assignment date change(s)"),
         )
         if done[key]
