@@ -1855,7 +1855,7 @@ def new_unit(
         typer.Option("--synopsis", metavar="TEXT", help="A sentence or two on what it covers."),
     ] = None,
 ) -> None:
-    """Start a unit of your own cards in your data folder, ready for 'cmirev add'.
+    """Start a unit of your own cards, ready for 'cmirev add'.
 
     Every command loads it beside the built-in units, with no setting to change, and its code
     works wherever a unit id does (cmirev show HR, cmirev drill --unit HR). A code or id
@@ -2137,7 +2137,7 @@ def edit(
         ),
     ] = False,
 ) -> None:
-    """Open one of your own cards in your editor at its line, and check the file when you save.
+    """Edit one of your own cards in your editor; checked when you save.
 
     The editor is $VISUAL or $EDITOR (else nano or vi; notepad on Windows). When it closes,
     the file is checked as 'cmirev validate' checks it. With problems, each is shown with its
