@@ -411,7 +411,7 @@ def test_the_daily_default_is_about_ten_minutes_and_said_before_the_drill(
     runner: CliRunner,
 ) -> None:
     """A new learner's first drill has 4 new items and says how long it should take."""
-    assert (Settings().new_per_day, Settings().max_reviews_per_day) == (4, 50)
+    assert (Settings().new_per_day, Settings().max_reviews_per_day) == (4, 100)
     result = runner.invoke(app, ["drill", "--seed", "1"], input="q\n")
     match = re.search(r"Today's drill: 0 due, 4 new; about (\d+) minutes\.", result.stdout)
     assert match, result.stdout[:300]
