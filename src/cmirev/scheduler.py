@@ -34,10 +34,9 @@ class Settings:
     # it 26 (47 at most) and 5 made it 13. Reviews then build up (19 minutes in week 2, 35-40
     # by week 4 at 4 a day): `drill --minutes` holds a day to a length. The review cap hardly
     # binds in the first month at 4 new a day (50 and 100 gave the same minutes and recall);
-    # 100, not 50: at 30 minutes a day over 60 days a cap of 50 left cards far overdue and
-    # readiness overstated true recall by 0.10 after a month's break (+0.03 with 100;
-    # bench/simulate.py, docs/scheduling.md); capping harder costs memory: 20 a day left
-    # recall of seen items at 0.69 against 0.88.
+    # 100 rather than 50: a cap leaves the reviews it holds back overdue, and overdue cards are
+    # what readiness overstates most (docs/scheduling.md); capping harder costs memory: 20 a
+    # day left recall of seen items at 0.69 against 0.88.
     new_per_day: int = 4
     max_reviews_per_day: int = 100
     day_start_hour: int = 4
