@@ -1687,19 +1687,23 @@ SectionsOption = Annotated[
 ]
 
 
+# --unit for suspend, unsuspend and bury: every item of the unit, not a filter.
+HoldUnitsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="UNIT",
+        help="Every item of this unit (repeatable).",
+        autocompletion=_complete_units,
+    ),
+]
+
+
 @app.command()
 def suspend(
     items: ItemsArgument = None,
-    unit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            metavar="UNIT",
-            help="Every item of this unit (repeatable).",
-            autocompletion=_complete_units,
-        ),
-    ] = None,
+    unit: HoldUnitsOption = None,
     section: SectionsOption = None,
     listing: Annotated[
         bool, typer.Option("--list", help="List the items suspended or buried now.")
@@ -1739,16 +1743,7 @@ def suspend(
 @app.command()
 def unsuspend(
     items: ItemsArgument = None,
-    unit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            metavar="UNIT",
-            help="Every item of this unit (repeatable).",
-            autocompletion=_complete_units,
-        ),
-    ] = None,
+    unit: HoldUnitsOption = None,
     section: SectionsOption = None,
     every: Annotated[bool, typer.Option("--all", help="Every item suspended or buried.")] = False,
 ) -> None:
@@ -1790,16 +1785,7 @@ def unsuspend(
 @app.command()
 def bury(
     items: ItemsArgument = None,
-    unit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--unit",
-            "-u",
-            metavar="UNIT",
-            help="Every item of this unit (repeatable).",
-            autocompletion=_complete_units,
-        ),
-    ] = None,
+    unit: HoldUnitsOption = None,
     section: SectionsOption = None,
 ) -> None:
     """Hide items from drills until the next study day.
